@@ -1,0 +1,41 @@
+# rapiddisk-rs: `make` builds the kernel modules (against KDIR) and the
+# userspace; `make check` runs every test; `make demo` boots a VM and shows
+# the RAM disks at work; `make bench` measures them against the kernel's brd.
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+CARGO ?= cargo
+
+.PHONY: all modules userspace clean check check-host check-vm demo bench setup install
+
+all: modules userspace
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(CARGO) build --release --workspace
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(CARGO) clean
+
+setup:
+	tests/vm/setup.sh
+
+check-host:
+	tests/host/run.sh
+
+check-vm:
+	tests/vm/run-all.sh
+
+check: check-host check-vm
+
+demo:
+	tests/vm/demo.sh
+
+bench:
+	tests/vm/bench.sh
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# build-module.sh KVER: builds the modules for one kernel in build/KVER/
+# (a copy of the sources, so builds for several kernels do not collide)
+# and prints the directory holding the .ko files.
+set -euo pipefail
+kver=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/$kver
+kdir=/usr/src/linux-headers-$kver
+[ -d "$kdir" ] || { echo "build-module: no headers for $kver in $kdir" >&2; exit 1; }
+mkdir -p "$out"
+# only the files Kbuild needs; cp -u keeps timestamps meaningful for make
+(cd "$top" && cp -a --parents -u Kbuild scripts/check-rust-obj.sh include shim \
+	module/rdsk/src "$out"/)
+make -s -C "$kdir" M="$out" modules >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+echo "$out"

@@ -1,0 +1,51 @@
+# Sourced by the scenarios: assertions and helpers. Every check appends one
+# "ok - ..." or "not ok - ..." line to $RD_RESULTS and prints it.
+MGMT=/sys/kernel/rapiddisk/mgmt
+DEVICES=/sys/kernel/rapiddisk/devices
+
+ok() { echo "ok - $*" | tee -a "$RD_RESULTS"; }
+not_ok() { echo "not ok - $*" | tee -a "$RD_RESULTS"; }
+
+# check DESC CMD...: CMD must succeed
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc (command: $*)"; fi
+}
+
+# check_fails DESC CMD...: CMD must fail
+check_fails() {
+	local desc=$1
+	shift
+	if "$@" 2>/dev/null; then not_ok "$desc (unexpectedly succeeded: $*)"; else ok "$desc"; fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" == "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '  expected: %q\n  actual:   %q\n' "$2" "$3"
+	fi
+}
+
+# mgmt LINE: write one command (with the newline the tools append)
+mgmt() { printf '%s\n' "$1" >"$MGMT"; }
+
+load_rd() {
+	modprobe -q dm-mod 2>/dev/null
+	insmod "$RD_BUILD/rapiddisk.ko" "$@"
+}
+
+unload_rd() { rmmod rapiddisk; }
+
+# udev is not running in the VM: devtmpfs creates the nodes; wait for one
+wait_node() {
+	local i
+	for i in $(seq 50); do [ -b "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+sectors() { cat "/sys/block/$1/size"; }
+pages_used() { rdioctl "/dev/$1" usage; }

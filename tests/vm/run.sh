@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# run.sh KVER SCENARIO... : builds the modules for Debian kernel KVER, boots
+# it under QEMU (TCG) with virtme-ng over the host filesystem, runs the
+# scenarios (tests/vm/scenarios/NAME.sh) inside, and fails when a check
+# failed or dmesg shows a kernel splat. Output: build/vm-out/KVER/.
+set -euo pipefail
+kver=$1
+shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/vm-out/$kver
+rm -rf "$out"
+mkdir -p "$out"
+"$top/tests/vm/build-module.sh" "$kver" >/dev/null
+make -s -C "$top/tests/vm/tools" >/dev/null
+
+mem=${RD_VM_MEMORY:-2G}
+cpus=${RD_VM_CPUS:-2}
+echo "== $kver: booting (TCG, $cpus CPUs, $mem) for: $*"
+set +e
+timeout "${RD_VM_TIMEOUT:-1500}" vng --run "/boot/vmlinuz-$kver" --disable-kvm \
+	--memory "$mem" --cpus "$cpus" --rwdir "$out" \
+	--exec "$top/tests/vm/guest.sh $kver $out $*" </dev/null 2>&1 | tee "$out/console.log"
+set -e
+if [ ! -f "$out/status" ]; then
+	echo "== $kver: the guest did not finish (see $out/console.log)"
+	exit 1
+fi
+status=$(cat "$out/status")
+echo "== $kver: $(tail -n 1 "$out/summary")"
+exit "$status"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything the build, the host tests and the VM tests need on a
+# Debian 12 machine: build tools, the two Debian test kernels (6.1 from
+# bookworm, 6.12 from bookworm-backports) with headers, QEMU, virtme-ng and
+# the guest-side tools (fio, dmsetup, mkfs, ...). Idempotent; needs root.
+set -euo pipefail
+
+BACKPORTS=/etc/apt/sources.list.d/rapiddisk-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	cat >"$BACKPORTS" <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+
+# build + guest tools
+apt-get install -y -qq --no-install-recommends \
+	build-essential bc kmod cpio busybox-static udev \
+	fio e2fsprogs util-linux dmsetup nvme-cli curl jq psmisc \
+	pkg-config libclang-dev clang \
+	libjansson-dev libpcre2-dev libdevmapper-dev libmicrohttpd-dev \
+	python3-pip python3-venv >/dev/null
+
+# QEMU from backports: the machine image may already carry backports'
+# qemu-utils, which breaks bookworm's qemu-system-common
+apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+	qemu-system-x86 >/dev/null
+
+# kernels: newest 6.1 (bookworm) and newest 6.12 (bookworm-backports), -amd64
+# flavour (it has 9p/virtio, which virtme-ng needs), with matching headers
+apt-get install -y -qq --no-install-recommends \
+	linux-image-amd64 linux-headers-amd64 >/dev/null
+apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+	linux-image-amd64 linux-headers-amd64 >/dev/null
+
+# virtme-ng boots a kernel over the host's root filesystem
+if ! command -v vng >/dev/null 2>&1; then
+	pip install -q --root-user-action=ignore virtme-ng
+fi
+echo "setup: done"
