@@ -22,18 +22,18 @@ clean:
 setup:
 	tests/vm/setup.sh
 
-check-host:
+check-host: setup
 	tests/host/run.sh
 
-check-vm:
+check-vm: setup
 	tests/vm/run-all.sh
 
 check: check-host check-vm
 
-demo:
+demo: setup
 	tests/vm/demo.sh
 
-bench:
+bench: setup
 	tests/vm/bench.sh
 
 install: modules

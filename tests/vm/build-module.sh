@@ -12,5 +12,7 @@ mkdir -p "$out"
 # only the files Kbuild needs; cp -u keeps timestamps meaningful for make
 (cd "$top" && cp -a --parents -u Kbuild scripts/check-rust-obj.sh include shim \
 	module/rdsk/src "$out"/)
-make -s -C "$kdir" M="$out" modules >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+# the toolchain pinned by rust-toolchain.toml, also when make runs in $kdir
+rustc=$(cd "$top" && rustup which rustc 2>/dev/null || command -v rustc)
+make -s -C "$kdir" M="$out" RUSTC="$rustc" modules >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 echo "$out"

@@ -14,8 +14,13 @@ echo "guest: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/{print $2" kB"}' /proc
 for s in "$@"; do
 	echo "---- scenario $s"
 	start=$(date +%s)
-	bash "$top/tests/vm/scenarios/$s.sh"
+	timeout "${RD_SCENARIO_TIMEOUT:-900}" bash "$top/tests/vm/scenarios/$s.sh"
 	rc=$?
+	if [ $rc -eq 124 ]; then
+		# hung: log the blocked tasks so the kernel log shows where
+		echo w >/proc/sysrq-trigger
+		dmesg | tail -n 150
+	fi
 	[ $rc -eq 0 ] || echo "not ok - scenario $s exited with $rc" | tee -a "$RD_RESULTS"
 	echo "---- scenario $s done in $(( $(date +%s) - start )) s"
 done

@@ -49,3 +49,29 @@ wait_node() {
 
 sectors() { cat "/sys/block/$1/size"; }
 pages_used() { rdioctl "/dev/$1" usage; }
+
+# mgmt_err LINE: write a command, print the error text ("" on success)
+mgmt_err() {
+	local err
+	err=$( { printf '%s\n' "$1" >"$MGMT"; } 2>&1)
+	echo "${err##*: }"
+}
+
+# the devices table of the given "rdN SIZE" pairs with no errors/usage
+devices_table() {
+	printf 'Device\tSize\tErrors\tUsed\n'
+	while [ $# -ge 2 ]; do
+		printf '%s\t%s\t0\t0\n' "$1" "$2"
+		shift 2
+	done
+}
+
+# free memory in kB, counting the pages parked on per-CPU free lists (newer
+# kernels keep many freed pages there, outside MemFree)
+free_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	local pcp
+	pcp=$(awk '$1 == "count:" {n += $2} END {print n * 4}' /proc/zoneinfo)
+	echo $(( $(awk '/MemFree/{print $2}' /proc/meminfo) + pcp ))
+}

@@ -5,6 +5,26 @@
 # the guest-side tools (fio, dmsetup, mkfs, ...). Idempotent; needs root.
 set -euo pipefail
 
+# already complete? (every tool, both kernels with headers)
+have_all() {
+	local t
+	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc; do
+		command -v "$t" >/dev/null 2>&1 || return 1
+	done
+	# libclang for bindgen
+	ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 &&
+		ls /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 >/dev/null 2>&1 &&
+		ls /boot/vmlinuz-6.1.*-amd64 /boot/vmlinuz-6.12.*-amd64 >/dev/null 2>&1
+}
+if have_all; then
+	echo "setup: everything present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: needs root to install packages (run: sudo $0)" >&2
+	exit 1
+fi
+
 BACKPORTS=/etc/apt/sources.list.d/rapiddisk-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
 	cat >"$BACKPORTS" <<'SRC'

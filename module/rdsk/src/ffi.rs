@@ -201,7 +201,7 @@ pub extern "C" fn rdsk_check_attach(number: u64, size: u64, attached: u64, max_n
 #[no_mangle]
 pub extern "C" fn rdsk_reason_text(reason: i32) -> *const c_char {
     match Reason::from_code(reason) {
-        Some(r) => r.text().as_ptr().cast(),
-        None => b"Unknown error.\0".as_ptr().cast(),
+        Some(r) => r.text().as_ptr(),
+        None => c"Unknown error.".as_ptr(),
     }
 }

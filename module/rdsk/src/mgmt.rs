@@ -10,6 +10,8 @@
 //! Unlike upstream, a missing or overflowing number or text after the last
 //! number (other than whitespace) is refused instead of read as 0.
 
+use core::ffi::CStr;
+
 /// Largest N: the kernel's MINORMASK.
 pub const MAX_NUMBER: u64 = (1 << 20) - 1;
 
@@ -57,22 +59,20 @@ impl Reason {
         .find(|r| *r as i32 == code)
     }
 
-    /// The kernel log text (after the `rapiddisk: ` prefix), NUL-terminated.
-    pub fn text(self) -> &'static [u8] {
+    /// The kernel log text (after the `rapiddisk: ` prefix).
+    pub fn text(self) -> &'static CStr {
         match self {
-            Reason::Unsupported => b"Unsupported command.\0",
-            Reason::BadNumber => b"Invalid number in command.\0",
-            Reason::Trailing => b"Unexpected text after the command.\0",
-            Reason::MaxNumber => b"Reached maximum value for the attached disk.\0",
-            Reason::MaxDevices => b"Reached maximum number of attached disks.\0",
-            Reason::SizeAlign => {
-                b"Invalid size input. Size must be a multiple of sector size 512.\0"
-            }
-            Reason::Exists => b"Device already exists.\0",
-            Reason::NoDevice => b"No such device.\0",
-            Reason::BelowWritten => b"Please specify a larger size for resizing.\0",
-            Reason::Busy => b"Device is in use.\0",
-            Reason::NoMemory => b"Out of memory.\0",
+            Reason::Unsupported => c"Unsupported command.",
+            Reason::BadNumber => c"Invalid number in command.",
+            Reason::Trailing => c"Unexpected text after the command.",
+            Reason::MaxNumber => c"Reached maximum value for the attached disk.",
+            Reason::MaxDevices => c"Reached maximum number of attached disks.",
+            Reason::SizeAlign => c"Invalid size input. Size must be a multiple of sector size 512.",
+            Reason::Exists => c"Device already exists.",
+            Reason::NoDevice => c"No such device.",
+            Reason::BelowWritten => c"Please specify a larger size for resizing.",
+            Reason::Busy => c"Device is in use.",
+            Reason::NoMemory => c"Out of memory.",
         }
     }
 }
@@ -163,7 +163,7 @@ pub fn check_attach(number: u64, size: u64, attached: u64, max_nr: u64) -> Resul
         Err(Reason::MaxNumber)
     } else if attached >= max_nr {
         Err(Reason::MaxDevices)
-    } else if size % crate::SECTOR_SIZE != 0 {
+    } else if !size.is_multiple_of(crate::SECTOR_SIZE) {
         Err(Reason::SizeAlign)
     } else {
         Ok(())
@@ -247,7 +247,7 @@ mod tests {
         for code in 1..=11 {
             let r = Reason::from_code(code).unwrap();
             assert_eq!(r as i32, code);
-            assert_eq!(r.text().last(), Some(&0));
+            assert!(!r.text().is_empty());
         }
         assert_eq!(Reason::from_code(0), None);
         assert_eq!(Reason::from_code(12), None);

@@ -85,7 +85,7 @@ impl RamDisk {
 
     /// Checks a request of `bytes` at `sector`: sector multiple, inside the disk.
     fn check_range(&self, sector: u64, bytes: u64) -> Result<u64, i32> {
-        if bytes % SECTOR_SIZE != 0 {
+        if !bytes.is_multiple_of(SECTOR_SIZE) {
             return Err(EINVAL);
         }
         let end = sector.checked_add(bytes >> SECTOR_SHIFT).ok_or(EIO)?;
@@ -182,7 +182,7 @@ impl RamDisk {
     /// Change the capacity to `size` bytes. Growing is free; shrinking is
     /// allowed while the new end stays above the highest written sector.
     pub fn resize(&self, size: u64) -> Result<(), ResizeError> {
-        if size % SECTOR_SIZE != 0 {
+        if !size.is_multiple_of(SECTOR_SIZE) {
             return Err(ResizeError::Unaligned);
         }
         let nr_sectors = size >> SECTOR_SHIFT;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Host tests: formatting, lints, unit/property/concurrency tests of the
+# no_std cores (with std stand-ins for the kernel), the header/ABI checks,
+# the kernel-object safety check of each Rust core, and a short fuzz run.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+
+echo "== cargo fmt"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --features rdsk/host -- -D warnings
+echo "== cargo test"
+cargo test --workspace --features rdsk/host
+
+echo "== kernel objects (built and checked as Kbuild does, for the host's headers-free case)"
+tests/host/check-kernel-objects.sh
+
+if [ "${RD_FUZZ_SECONDS:-30}" -gt 0 ]; then
+	echo "== fuzz mgmt parser (${RD_FUZZ_SECONDS:-30} s)"
+	module/rdsk/fuzz/run.sh "${RD_FUZZ_SECONDS:-30}"
+fi
