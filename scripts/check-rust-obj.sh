@@ -10,7 +10,7 @@ prefix=$2
 fail=0
 err() { echo "check-rust-obj: $o: $*" >&2; fail=1; }
 
-allow="^(memcpy|memset|memmove|memcmp|bcmp|__x86_return_thunk|__x86_indirect_thunk_r[a-z0-9]+|${prefix}_cb_[a-z0-9_]+)$"
+allow="^(memcpy|memset|memmove|memcmp|bcmp|strlen|__x86_return_thunk|__x86_indirect_thunk_r[a-z0-9]+|${prefix}_cb_[a-z0-9_]+)$"
 for s in $(nm -u "$o" | awk '{print $2}'); do
 	echo "$s" | grep -Eq "$allow" && continue
 	err "undefined symbol not allowed: $s"

@@ -9,9 +9,9 @@ cd "$top"
 echo "== cargo fmt"
 cargo fmt --all --check
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --features rdsk/host -- -D warnings
+cargo clippy --workspace --all-targets --features rdsk/host,rcache/host -- -D warnings
 echo "== cargo test"
-cargo test --workspace --features rdsk/host
+cargo test --workspace --features rdsk/host,rcache/host
 
 echo "== kernel objects (built and checked as Kbuild does, for the host's headers-free case)"
 tests/host/check-kernel-objects.sh

@@ -11,7 +11,7 @@ kdir=/usr/src/linux-headers-$kver
 mkdir -p "$out"
 # only the files Kbuild needs; cp -u keeps timestamps meaningful for make
 (cd "$top" && cp -a --parents -u Kbuild scripts/check-rust-obj.sh include shim \
-	module/rdsk/src "$out"/)
+	module/rdsk/src module/cache/src "$out"/)
 # the toolchain pinned by rust-toolchain.toml, also when make runs in $kdir
 rustc=$(cd "$top" && rustup which rustc 2>/dev/null || command -v rustc)
 make -s -C "$kdir" M="$out" RUSTC="$rustc" modules >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }

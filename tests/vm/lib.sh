@@ -75,3 +75,16 @@ free_kb() {
 	pcp=$(awk '$1 == "count:" {n += $2} END {print n * 4}' /proc/zoneinfo)
 	echo $(( $(awk '/MemFree/{print $2}' /proc/meminfo) + pcp ))
 }
+
+load_rc() {
+	modprobe -q loop 2>/dev/null
+	insmod "$RD_BUILD/rapiddisk-cache.ko"
+}
+unload_rc() { rmmod rapiddisk-cache; }
+
+# read4k DEV SECTOR / write4k DEV SECTOR FILE: one direct 4 KiB I/O
+read4k() { dd if="$1" bs=4096 count=1 skip=$(($2 * 512)) iflag=direct,skip_bytes status=none; }
+write4k() { dd if="$3" of="$1" bs=4096 count=1 seek=$(($2 * 512)) oflag=direct,seek_bytes,sync status=none; }
+
+# stat NAME COUNTER: one counter of a cache mapping's status
+stat() { dmsetup status "$1" | grep -oP "(\t|, )\Q$2\E\(\K[0-9]+"; }

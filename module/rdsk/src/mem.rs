@@ -49,15 +49,17 @@ impl Spare<'_> {
         }
     }
 
-    /// Publish the spare page in an empty slot. Ok(true) when this call
-    /// published it; Ok(false) when another writer won (the spare stays).
-    pub fn fill(&mut self, slot: &AtomicPtr<u8>) -> Result<bool, NeedPage> {
+    /// Publish the spare page in an empty slot. Returns the page now in
+    /// the slot and whether this call published it; when another writer won,
+    /// its page is returned and the spare stays. The page is returned rather
+    /// than read again from the slot, which a discard may empty meanwhile.
+    pub fn fill(&mut self, slot: &AtomicPtr<u8>) -> Result<(*mut u8, bool), NeedPage> {
         let page = self.take()?;
         match slot.compare_exchange(ptr::null_mut(), page, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => Ok(true),
-            Err(_) => {
+            Ok(_) => Ok((page, true)),
+            Err(current) => {
                 *self.0 = page;
-                Ok(false)
+                Ok((current, false))
             }
         }
     }

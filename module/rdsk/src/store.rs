@@ -89,7 +89,9 @@ impl RamDisk {
             return Err(EINVAL);
         }
         let end = sector.checked_add(bytes >> SECTOR_SHIFT).ok_or(EIO)?;
-        if end > self.nr_sectors.load(Ordering::Relaxed) {
+        // Acquire pairs with resize's Release: a capacity seen here comes
+        // with the tree levels grown for it
+        if end > self.nr_sectors.load(Ordering::Acquire) {
             return Err(EIO);
         }
         Ok(end)
@@ -121,6 +123,9 @@ impl RamDisk {
         let end = self
             .check_range(sector, buf.len() as u64)
             .map_err(WriteError::Errno)?;
+        if buf.is_empty() {
+            return Ok(());
+        }
         let mut rest = buf;
         for (index, offset, len) in pieces(sector, rest.len()) {
             let Some((data, tail)) = rest.split_at_checked(len) else {
@@ -153,7 +158,7 @@ impl RamDisk {
         if first_whole < end_whole {
             self.tree.remove_range(first_whole, end_whole - 1, retire);
         }
-        let head_end = end.min(first_whole * SECTORS_PER_PAGE);
+        let head_end = end.min(first_whole.saturating_mul(SECTORS_PER_PAGE));
         self.zero_partial(sector, head_end);
         self.zero_partial((end_whole * SECTORS_PER_PAGE).max(head_end), end);
         Ok(())
@@ -192,7 +197,7 @@ impl RamDisk {
         if !self.tree.grow(pages_for(nr_sectors)) {
             return Err(ResizeError::NoMemory);
         }
-        self.nr_sectors.store(nr_sectors, Ordering::Relaxed);
+        self.nr_sectors.store(nr_sectors, Ordering::Release);
         Ok(())
     }
 

@@ -129,10 +129,13 @@ impl Tree {
             let slot = &unsafe { node(cur) }[slot_index(index, level)];
             cur = slot.load(Ordering::Acquire);
             if cur.is_null() {
-                if spare.fill(slot)? && level == 1 {
+                let (page, published) = spare.fill(slot)?;
+                if published && level == 1 {
                     self.pages.fetch_add(1, Ordering::Relaxed);
                 }
-                cur = slot.load(Ordering::Acquire);
+                // a page a discard takes out after this point is retired,
+                // not freed, until the caller's RCU section ends
+                cur = page;
             }
         }
         Ok(cur)

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rapiddisk-cache.c - kernel glue of the rapiddisk-cache device-mapper
+ * target: a RAM disk (/dev/rdN) caching a slower source device in
+ * write-through or write-around mode.
+ *
+ * The decisions (argument parsing, set-associative map, block states,
+ * invalidation, counters, status text) are made by the Rust core in
+ * module/cache (include/rcache_core.h) under this target's spinlock. This
+ * file turns them into I/O: read hits are remapped to the RAM disk, misses
+ * and write-through writes go through dm-io, everything else is remapped to
+ * the source.
+ */
+#include <linux/module.h>
+#include <linux/device-mapper.h>
+#include <linux/dm-io.h>
+#include <linux/bio.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "../include/rcache_core.h"
+
+#define DM_MSG_PREFIX		"rapiddisk-cache"
+#define RC_VERSION		"9.2.0"
+#define RC_BLOCK_SECTORS	8
+#define RC_CACHE_NAME_MAX	127
+
+struct rc_target {
+	struct dm_dev *source;
+	struct dm_dev *cache;
+	spinlock_t lock;		/* every call into the core */
+	struct rcache *core;
+	struct dm_io_client *io_client;
+	char *source_name;		/* as given in the table */
+	char *cache_name;
+};
+
+/* per-bio state, in the bio's dm per-io data */
+struct rc_bio {
+	struct rc_target *rc;
+	struct work_struct work;	/* writes a miss's data to the cache */
+	sector_t sector;		/* target-relative */
+	u64 slot;
+	unsigned int sectors;
+	int plan;
+	int dir;
+	bool counted;			/* an uncached read/write, not a pass-through */
+};
+
+static struct workqueue_struct *kcached_wq;
+
+/* ---- callbacks for the Rust core ---- */
+
+void *rcache_cb_vzalloc(size_t size)
+{
+	return vzalloc(size);
+}
+
+void rcache_cb_vfree(void *ptr)
+{
+	vfree(ptr);
+}
+
+void __cold rcache_cb_bug(u32 line)
+{
+	DMERR("broken invariant in the Rust core (line %u), called from %pS",
+		line, __builtin_return_address(0));
+}
+
+/* ---- I/O ---- */
+
+static struct bio *rc_bio_of(struct rc_bio *rb)
+{
+	return dm_bio_from_per_bio_data(rb, sizeof(*rb));
+}
+
+/* run one core call under the lock */
+#define RC_LOCKED(rc, call) do {				\
+		unsigned long __flags;				\
+		spin_lock_irqsave(&(rc)->lock, __flags);	\
+		call;						\
+		spin_unlock_irqrestore(&(rc)->lock, __flags);	\
+	} while (0)
+
+static int rc_dm_io(struct rc_target *rc, struct bio *bio, blk_opf_t opf,
+		    struct dm_io_region *where, unsigned int nr,
+		    io_notify_fn done, void *context)
+{
+	struct dm_io_request req = {
+		.bi_opf = opf,
+		.mem.type = DM_IO_BIO,
+		.mem.ptr.bio = bio,
+		.notify.fn = done,
+		.notify.context = context,
+		.client = rc->io_client,
+	};
+
+	return dm_io(&req, nr, where, NULL, bio_prio(bio));
+}
+
+static void rc_fill_write_work(struct work_struct *work)
+{
+	struct rc_bio *rb = container_of(work, struct rc_bio, work);
+	struct rc_target *rc = rb->rc;
+	struct bio *bio = rc_bio_of(rb);
+	struct dm_io_region cache = {
+		.bdev = rc->cache->bdev,
+		.sector = rb->slot * RC_BLOCK_SECTORS,
+		.count = RC_BLOCK_SECTORS,
+	};
+	bool ok = !rc_dm_io(rc, bio, REQ_OP_WRITE, &cache, 1, NULL, NULL);
+
+	RC_LOCKED(rc, rcache_fill_done(rc->core, rb->slot, ok));
+	/* the caller's data came from the source: a failed cache write only
+	 * means the block is not cached */
+	bio_endio(bio);
+}
+
+static void rc_fill_read_done(unsigned long error, void *context)
+{
+	struct rc_bio *rb = context;
+	struct rc_target *rc = rb->rc;
+	struct bio *bio = rc_bio_of(rb);
+	bool write;
+
+	RC_LOCKED(rc, write = rcache_fill_read_done(rc->core, rb->slot, !error));
+	if (error) {
+		bio->bi_status = BLK_STS_IOERR;
+		bio_endio(bio);
+	} else if (write) {
+		/* dm-io may complete in interrupt context: submit from a worker */
+		queue_work(kcached_wq, &rb->work);
+	} else {
+		/* invalidated by a racing write: the data read is still right */
+		bio_endio(bio);
+	}
+}
+
+static void rc_write_both_done(unsigned long error, void *context)
+{
+	struct rc_bio *rb = context;
+	struct rc_target *rc = rb->rc;
+	struct bio *bio = rc_bio_of(rb);
+	bool source_ok = !(error & 1), cache_ok = !(error & 2);
+
+	RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, source_ok, cache_ok));
+	if (!source_ok)
+		bio->bi_status = BLK_STS_IOERR;
+	bio_endio(bio);
+}
+
+static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
+{
+	bio_set_dev(bio, dev->bdev);
+	bio->bi_iter.bi_sector = sector;
+	return DM_MAPIO_REMAPPED;
+}
+
+static int rc_map(struct dm_target *ti, struct bio *bio)
+{
+	struct rc_target *rc = ti->private;
+	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
+	struct dm_io_region both[2];
+	enum req_op op = bio_op(bio);
+
+	rb->rc = rc;
+	rb->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	rb->sectors = bio_sectors(bio);
+	rb->plan = RCACHE_PLAN_SOURCE;
+	rb->dir = op_is_write(op) ? RCACHE_WRITE : RCACHE_READ;
+	rb->counted = false;
+
+	if ((op != REQ_OP_READ && op != REQ_OP_WRITE) || !bio_has_data(bio)) {
+		/* flush, discard, write-zeroes: to the source, cache invalidated */
+		RC_LOCKED(rc, rcache_map_passthrough(rc->core, rb->sector, rb->sectors));
+		return rc_map_to(rc->source, bio, rb->sector);
+	}
+
+	RC_LOCKED(rc, rb->plan = rcache_map(rc->core, rb->dir, rb->sector,
+					    rb->sectors, &rb->slot));
+	switch (rb->plan) {
+	case RCACHE_PLAN_HIT:
+		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
+	case RCACHE_PLAN_FILL:
+		INIT_WORK(&rb->work, rc_fill_write_work);
+		both[0] = (struct dm_io_region){ rc->source->bdev, rb->sector, rb->sectors };
+		if (rc_dm_io(rc, bio, REQ_OP_READ, both, 1, rc_fill_read_done, rb))
+			rc_fill_read_done(1, rb);
+		return DM_MAPIO_SUBMITTED;
+	case RCACHE_PLAN_WRITE_BOTH:
+		both[0] = (struct dm_io_region){ rc->source->bdev, rb->sector, rb->sectors };
+		both[1] = (struct dm_io_region){ rc->cache->bdev,
+						 rb->slot * RC_BLOCK_SECTORS, rb->sectors };
+		/* FUA must reach the source: write-through has to be durable */
+		if (rc_dm_io(rc, bio, REQ_OP_WRITE | (bio->bi_opf & (REQ_FUA | REQ_SYNC)),
+			     both, 2, rc_write_both_done, rb))
+			rc_write_both_done(3, rb);
+		return DM_MAPIO_SUBMITTED;
+	default:
+		rb->counted = true;
+		return rc_map_to(rc->source, bio, rb->sector);
+	}
+}
+
+static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
+{
+	struct rc_target *rc = ti->private;
+	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
+
+	switch (rb->plan) {
+	case RCACHE_PLAN_HIT:
+		RC_LOCKED(rc, rcache_hit_done(rc->core, rb->slot, !*error));
+		break;
+	case RCACHE_PLAN_SOURCE:
+		/* invalidate again: a fill may have raced with this write */
+		RC_LOCKED(rc, rcache_source_done(rc->core, rb->dir, rb->sector,
+						 rb->sectors, rb->counted));
+		break;
+	default:
+		/* fills and write-through writes finished their state above */
+		break;
+	}
+	return DM_ENDIO_DONE;
+}
+
+/* ---- table ---- */
+
+/* ti->error is not const in the kernel's struct, but only ever read */
+static void rc_set_error(struct dm_target *ti, int reason)
+{
+	ti->error = (char *)rcache_reason_text(reason);
+}
+
+static void rc_free(struct rc_target *rc)
+{
+	if (rc->io_client)
+		dm_io_client_destroy(rc->io_client);
+	rcache_destroy(rc->core);
+	kfree(rc->source_name);
+	kfree(rc->cache_name);
+	kfree(rc);
+}
+
+static int rc_fail(struct dm_target *ti, struct rc_target *rc, int reason, int err)
+{
+	rc_set_error(ti, reason);
+	if (rc->cache)
+		dm_put_device(ti, rc->cache);
+	if (rc->source)
+		dm_put_device(ti, rc->source);
+	rc_free(rc);
+	return err;
+}
+
+static int rc_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	struct rcache_geometry geo;
+	struct rcache_args args;
+	struct rc_target *rc;
+	sector_t cache_sectors;
+	int reason, ret;
+
+	reason = rcache_parse_args(argc, (const char *const *)argv, &args);
+	if (reason) {
+		if (reason == RCACHE_R_NOT_RAPIDDISK)
+			DMERR("%s is not a valid cache device for rapiddisk-cache.", argv[1]);
+		rc_set_error(ti, reason);
+		return -EINVAL;
+	}
+	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
+	if (!rc) {
+		rc_set_error(ti, RCACHE_R_NO_MEMORY);
+		return -ENOMEM;
+	}
+	spin_lock_init(&rc->lock);
+	ret = dm_get_device(ti, argv[0], dm_table_get_mode(ti->table), &rc->source);
+	if (ret) {
+		rc_free(rc);
+		ti->error = "rapiddisk-cache: Disk device lookup failed";
+		return ret;
+	}
+	ret = dm_get_device(ti, argv[1], dm_table_get_mode(ti->table), &rc->cache);
+	if (ret) {
+		rc_fail(ti, rc, RCACHE_OK, ret);
+		ti->error = "rapiddisk-cache: Cache device lookup failed";
+		return ret;
+	}
+	cache_sectors = bdev_nr_sectors(rc->cache->bdev);
+	reason = rcache_create(&args, cache_sectors, &rc->core);
+	if (reason == RCACHE_R_SIZE && args.has_size)
+		DMERR("Requested cache size exceeds the cache device's capacity (%llu>%llu)",
+		      args.size, (u64)cache_sectors);
+	if (reason)
+		return rc_fail(ti, rc, reason, reason == RCACHE_R_NO_MEMORY ? -ENOMEM : -EINVAL);
+	rc->io_client = dm_io_client_create();
+	rc->source_name = kstrdup(argv[0], GFP_KERNEL);
+	rc->cache_name = kstrndup(argv[1], RC_CACHE_NAME_MAX, GFP_KERNEL);
+	if (IS_ERR(rc->io_client) || !rc->source_name || !rc->cache_name) {
+		if (IS_ERR(rc->io_client))
+			rc->io_client = NULL;
+		return rc_fail(ti, rc, RCACHE_R_NO_MEMORY, -ENOMEM);
+	}
+	ret = dm_set_target_max_io_len(ti, RC_BLOCK_SECTORS);
+	if (ret)
+		return rc_fail(ti, rc, RCACHE_R_NO_MEMORY, ret);
+	ti->num_flush_bios = 1;
+	ti->num_discard_bios = 1;
+	ti->num_write_zeroes_bios = 1;
+	ti->per_io_data_size = sizeof(struct rc_bio);
+	ti->private = rc;
+
+	rcache_get_geometry(rc->core, &geo);
+	DMINFO("Allocate %lluKB (%uB per) mem for %llu-entry cache(capacity:%lluMB, associativity:%u, block size:%u sectors(%uKB))",
+	       (geo.blocks * 8) >> 10, 8, geo.blocks, (geo.blocks * RC_BLOCK_SECTORS) >> 11,
+	       geo.assoc, RC_BLOCK_SECTORS, RC_BLOCK_SECTORS / 2);
+	return 0;
+}
+
+static void rc_dtr(struct dm_target *ti)
+{
+	struct rc_target *rc = ti->private;
+	struct rcache_stats st;
+
+	rcache_get_stats(rc->core, &st);
+	if (st.reads + st.writes)
+		DMINFO("stats: reads(%llu), writes(%llu), cache hits(%llu), cached blocks(%llu)",
+		       st.reads, st.writes, st.cache_hits, st.cached_blocks);
+	dm_put_device(ti, rc->cache);
+	dm_put_device(ti, rc->source);
+	rc_free(rc);
+}
+
+static void rc_status(struct dm_target *ti, status_type_t type,
+		      unsigned int status_flags, char *result, unsigned int maxlen)
+{
+	struct rc_target *rc = ti->private;
+	unsigned int sz = 0;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		RC_LOCKED(rc, rcache_status_info(rc->core, result, maxlen));
+		break;
+	case STATUSTYPE_TABLE:
+		RC_LOCKED(rc, rcache_status_table(rc->core, rc->source_name,
+						  rc->cache_name, result, maxlen));
+		break;
+	case STATUSTYPE_IMA:
+		DMEMIT("target_name=%s,target_version=9.2.0,source_device_name=%s,cache_device_name=%s;",
+		       ti->type->name, rc->source->name, rc->cache->name);
+		break;
+	}
+}
+
+static int rc_iterate_devices(struct dm_target *ti, iterate_devices_callout_fn fn, void *data)
+{
+	struct rc_target *rc = ti->private;
+	struct rcache_geometry geo;
+	int ret;
+
+	/* the cache device is used up to the last cache block only */
+	rcache_get_geometry(rc->core, &geo);
+	ret = fn(ti, rc->cache, 0, geo.blocks * RC_BLOCK_SECTORS, data);
+	return ret ? ret : fn(ti, rc->source, 0, ti->len, data);
+}
+
+static void rc_io_hints(struct dm_target *ti, struct queue_limits *limits)
+{
+	/* whole, aligned 4 KiB I/O is what gets cached */
+	limits->io_min = max_t(unsigned int, limits->io_min, RC_BLOCK_SECTORS << SECTOR_SHIFT);
+	limits->physical_block_size = max_t(unsigned int, limits->physical_block_size,
+					    RC_BLOCK_SECTORS << SECTOR_SHIFT);
+}
+
+static struct target_type rc_target_type = {
+	.name		= "rapiddisk-cache",
+	.version	= {9, 2, 0},
+	.module		= THIS_MODULE,
+	.ctr		= rc_ctr,
+	.dtr		= rc_dtr,
+	.map		= rc_map,
+	.end_io		= rc_end_io,
+	.status		= rc_status,
+	.iterate_devices = rc_iterate_devices,
+	.io_hints	= rc_io_hints,
+};
+
+static int __init rc_init(void)
+{
+	int ret;
+
+	kcached_wq = alloc_workqueue("kcached", WQ_MEM_RECLAIM, 0);
+	if (!kcached_wq)
+		return -ENOMEM;
+	ret = dm_register_target(&rc_target_type);
+	if (ret) {
+		destroy_workqueue(kcached_wq);
+		return ret;
+	}
+	DMINFO("Module successfully loaded.");
+	return 0;
+}
+
+static void __exit rc_exit(void)
+{
+	dm_unregister_target(&rc_target_type);
+	destroy_workqueue(kcached_wq);
+}
+
+module_init(rc_init);
+module_exit(rc_exit);
+MODULE_LICENSE("GPL");
+MODULE_VERSION(RC_VERSION);
+MODULE_DESCRIPTION("RAM disk cache target for device-mapper, decisions made in Rust (rapiddisk-rs)");
+MODULE_AUTHOR("rapiddisk-rs authors");
