@@ -88,3 +88,10 @@ write4k() { dd if="$3" of="$1" bs=4096 count=1 seek=$(($2 * 512)) oflag=direct,s
 
 # stat NAME COUNTER: one counter of a cache mapping's status
 stat() { dmsetup status "$1" | grep -oP "(\t|, )\Q$2\E\(\K[0-9]+"; }
+
+# udev (started by the VM's init) probes new and rewritten devices; wait for
+# it so counters are read when nothing else touches the device
+settle() { udevadm settle 2>/dev/null || sleep 1; }
+
+# remove a mapping once udev has let go of it
+dm_remove() { settle; dmsetup remove --retry "$1"; }

@@ -8,7 +8,7 @@ set -euo pipefail
 # already complete? (every tool, both kernels with headers)
 have_all() {
 	local t
-	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc; do
+	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz; do
 		command -v "$t" >/dev/null 2>&1 || return 1
 	done
 	# libclang for bindgen
@@ -63,4 +63,9 @@ apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 if ! command -v vng >/dev/null 2>&1; then
 	pip install -q --root-user-action=ignore virtme-ng
 fi
+# the mgmt parser fuzz target (cargo fuzz needs a nightly toolchain)
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+	cargo install --locked -q cargo-fuzz
+fi
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install --profile minimal nightly
 echo "setup: done"

@@ -12,6 +12,7 @@
 extern crate std;
 
 mod bug;
+mod copy;
 pub mod ffi;
 #[cfg(any(test, feature = "host"))]
 pub mod host;

@@ -1,5 +1,6 @@
 //! One RAM disk: capacity, page tree and counters, with the byte-level
 //! operations the block driver needs.
+use crate::copy;
 use crate::errno::{EINVAL, EIO};
 use crate::mem::{NeedPage, Retire, Spare};
 use crate::tree::Tree;
@@ -106,11 +107,11 @@ impl RamDisk {
             };
             let page = self.tree.lookup(index);
             if page.is_null() {
-                out.fill(0);
+                copy::zero(out);
             } else {
                 // SAFETY: published pages stay valid while the caller is in
                 // an RCU read section; see page_bytes.
-                out.copy_from_slice(unsafe { page_bytes(page, offset, len) });
+                copy::copy(out, unsafe { page_bytes(page, offset, len) });
             }
             rest = tail;
         }
@@ -136,7 +137,7 @@ impl RamDisk {
                 .lookup_or_fill(index, spare)
                 .map_err(|NeedPage| WriteError::NeedPage)?;
             // SAFETY: as in read.
-            unsafe { page_bytes(page, offset, len) }.copy_from_slice(data);
+            copy::copy(unsafe { page_bytes(page, offset, len) }, data);
             rest = tail;
         }
         self.max_sector.fetch_max(end, Ordering::Relaxed);
@@ -174,7 +175,7 @@ impl RamDisk {
             let offset = ((from % SECTORS_PER_PAGE) << SECTOR_SHIFT) as usize;
             let len = ((to - from) << SECTOR_SHIFT) as usize;
             // SAFETY: as in read.
-            unsafe { page_bytes(page, offset, len) }.fill(0);
+            copy::zero(unsafe { page_bytes(page, offset, len) });
         }
     }
 
