@@ -25,12 +25,19 @@ fn bindings(header: &str, opaque: &[&str], functions: bool, out: &str) {
         .unwrap_or_else(|e| panic!("write {out}: {e}"));
 }
 
+/// Two outputs per header: the structs as C lays them out (for layout
+/// comparisons) and the functions over the Rust types named in `opaque`.
+fn header(name: &str, opaque: &[&str]) {
+    let path = format!("include/{name}.h");
+    println!("cargo:rerun-if-changed={path}");
+    bindings(&path, &[], false, &format!("{name}_layout.rs"));
+    bindings(&path, opaque, true, &format!("{name}_fns.rs"));
+}
+
 fn main() {
-    let header = "include/rdsk_core.h";
-    println!("cargo:rerun-if-changed={header}");
-    // structs as C lays them out, for the layout comparison
-    bindings(header, &[], false, "rdsk_core_layout.rs");
-    // functions over the Rust types
-    let opaque = ["rdsk", "rdsk_usage", "rdsk_cmd"];
-    bindings(header, &opaque, true, "rdsk_core_fns.rs");
+    header("rdsk_core", &["rdsk", "rdsk_usage", "rdsk_cmd"]);
+    header(
+        "rcache_core",
+        &["rcache", "rcache_args", "rcache_geometry", "rcache_stats"],
+    );
 }

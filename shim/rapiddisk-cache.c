@@ -227,9 +227,9 @@ static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 /* ---- table ---- */
 
 /* ti->error is not const in the kernel's struct, but only ever read */
-static void rc_set_error(struct dm_target *ti, int reason)
+static void rc_set_error(struct dm_target *ti, const char *text)
 {
-	ti->error = (char *)rcache_reason_text(reason);
+	ti->error = (char *)text;
 }
 
 static void rc_free(struct rc_target *rc)
@@ -242,9 +242,9 @@ static void rc_free(struct rc_target *rc)
 	kfree(rc);
 }
 
-static int rc_fail(struct dm_target *ti, struct rc_target *rc, int reason, int err)
+static int rc_fail(struct dm_target *ti, struct rc_target *rc, const char *text, int err)
 {
-	rc_set_error(ti, reason);
+	rc_set_error(ti, text);
 	if (rc->cache)
 		dm_put_device(ti, rc->cache);
 	if (rc->source)
@@ -265,45 +265,40 @@ static int rc_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (reason) {
 		if (reason == RCACHE_R_NOT_RAPIDDISK)
 			DMERR("%s is not a valid cache device for rapiddisk-cache.", argv[1]);
-		rc_set_error(ti, reason);
+		rc_set_error(ti, rcache_reason_text(reason));
 		return -EINVAL;
 	}
 	rc = kzalloc(sizeof(*rc), GFP_KERNEL);
 	if (!rc) {
-		rc_set_error(ti, RCACHE_R_NO_MEMORY);
+		rc_set_error(ti, rcache_reason_text(RCACHE_R_NO_MEMORY));
 		return -ENOMEM;
 	}
 	spin_lock_init(&rc->lock);
 	ret = dm_get_device(ti, argv[0], dm_table_get_mode(ti->table), &rc->source);
-	if (ret) {
-		rc_free(rc);
-		ti->error = "rapiddisk-cache: Disk device lookup failed";
-		return ret;
-	}
+	if (ret)
+		return rc_fail(ti, rc, "rapiddisk-cache: Disk device lookup failed", ret);
 	ret = dm_get_device(ti, argv[1], dm_table_get_mode(ti->table), &rc->cache);
-	if (ret) {
-		rc_fail(ti, rc, RCACHE_OK, ret);
-		ti->error = "rapiddisk-cache: Cache device lookup failed";
-		return ret;
-	}
+	if (ret)
+		return rc_fail(ti, rc, "rapiddisk-cache: Cache device lookup failed", ret);
 	cache_sectors = bdev_nr_sectors(rc->cache->bdev);
 	reason = rcache_create(&args, cache_sectors, &rc->core);
 	if (reason == RCACHE_R_SIZE && args.has_size)
 		DMERR("Requested cache size exceeds the cache device's capacity (%llu>%llu)",
 		      args.size, (u64)cache_sectors);
 	if (reason)
-		return rc_fail(ti, rc, reason, reason == RCACHE_R_NO_MEMORY ? -ENOMEM : -EINVAL);
+		return rc_fail(ti, rc, rcache_reason_text(reason),
+			       reason == RCACHE_R_NO_MEMORY ? -ENOMEM : -EINVAL);
 	rc->io_client = dm_io_client_create();
 	rc->source_name = kstrdup(argv[0], GFP_KERNEL);
 	rc->cache_name = kstrndup(argv[1], RC_CACHE_NAME_MAX, GFP_KERNEL);
 	if (IS_ERR(rc->io_client) || !rc->source_name || !rc->cache_name) {
 		if (IS_ERR(rc->io_client))
 			rc->io_client = NULL;
-		return rc_fail(ti, rc, RCACHE_R_NO_MEMORY, -ENOMEM);
+		return rc_fail(ti, rc, rcache_reason_text(RCACHE_R_NO_MEMORY), -ENOMEM);
 	}
 	ret = dm_set_target_max_io_len(ti, RC_BLOCK_SECTORS);
 	if (ret)
-		return rc_fail(ti, rc, RCACHE_R_NO_MEMORY, ret);
+		return rc_fail(ti, rc, rcache_reason_text(RCACHE_R_NO_MEMORY), ret);
 	ti->num_flush_bios = 1;
 	ti->num_discard_bios = 1;
 	ti->num_write_zeroes_bios = 1;

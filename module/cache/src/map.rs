@@ -172,6 +172,10 @@ impl<'a> Cache<'a> {
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
     /// Returns whether one of them was in progress.
     pub fn invalidate(&mut self, start: u64, end: u64, dir: Dir) -> bool {
+        self.invalidate_except(start, end, dir, None)
+    }
+
+    fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
         // keys in [start - 7, end] overlap; visit the sets of their regions,
         // each set once (a long range may wrap around all sets)
         let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> self.region_shift();
@@ -182,14 +186,21 @@ impl<'a> Cache<'a> {
         let mut busy = false;
         for r in 0..regions {
             let set = (first_region + r) % self.sets;
-            busy |= self.invalidate_in_set(set, start, end, dir);
+            busy |= self.invalidate_in_set(set, start, end, dir, keep);
         }
         busy
     }
 
-    fn invalidate_in_set(&mut self, set: u64, start: u64, end: u64, dir: Dir) -> bool {
+    fn invalidate_in_set(
+        &mut self,
+        set: u64,
+        start: u64,
+        end: u64,
+        dir: Dir,
+        keep: Option<u64>,
+    ) -> bool {
         let mut busy = false;
-        for slot in self.ways(set) {
+        for slot in self.ways(set).filter(|&s| Some(s) != keep) {
             let w = self.word(slot);
             let key = key_of(w);
             let state = state_of(w);
@@ -337,8 +348,14 @@ impl<'a> Cache<'a> {
         self.finish(slot, cache_ok)
     }
 
+    /// A write-through write ended. Like an uncached write it invalidates
+    /// the other blocks it overlaps: once invalidated by a racing read its
+    /// slot no longer kept a fill that started meanwhile from caching data
+    /// read from the source before this write reached it.
     pub fn write_done(&mut self, slot: u64, source_ok: bool, cache_ok: bool) {
-        self.finish(slot, source_ok && cache_ok)
+        let key = key_of(self.word(slot));
+        self.finish(slot, source_ok && cache_ok);
+        self.invalidate_except(key, key + (BLOCK_SECTORS - 1), Dir::Write, Some(slot));
     }
 
     /// An uncached (or pass-through) I/O ended: a fill that raced with it

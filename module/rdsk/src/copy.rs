@@ -7,7 +7,7 @@
 //! page offsets 8-byte aligned, so the word form applies to all real I/O.
 
 fn words(len: usize, a: usize, b: usize) -> bool {
-    (len | a | b) % 8 == 0
+    (len | a | b).is_multiple_of(8)
 }
 
 pub fn copy(dst: &mut [u8], src: &[u8]) {
@@ -62,10 +62,16 @@ mod tests {
             let mut dst = std::vec![0xaau8; 4200];
             copy(&mut dst[off..off + len], &src[..len]);
             assert_eq!(&dst[off..off + len], &src[..len]);
-            assert!(dst[..off].iter().chain(&dst[off + len..]).all(|&b| b == 0xaa));
+            assert!(dst[..off]
+                .iter()
+                .chain(&dst[off + len..])
+                .all(|&b| b == 0xaa));
             zero(&mut dst[off..off + len]);
             assert!(dst[off..off + len].iter().all(|&b| b == 0));
-            assert!(dst[..off].iter().chain(&dst[off + len..]).all(|&b| b == 0xaa));
+            assert!(dst[..off]
+                .iter()
+                .chain(&dst[off + len..])
+                .all(|&b| b == 0xaa));
         }
     }
 }

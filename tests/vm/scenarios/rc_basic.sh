@@ -59,6 +59,21 @@ check "write-through reached the source" cmp /tmp/b <(read4k "$src" 101600)
 check "written block reads back" cmp /tmp/b <(read4k "$dev" 101600)
 check_eq "write was cached (read was a hit)" $((hits + 1)) "$(stat "$name" 'cache hits')"
 
+# flushes and FUA reach the source (write-through must be durable)
+flushes() { awk '{print $16}' "/sys/block/${src#/dev/}/stat"; }
+f0=$(flushes)
+dd if=/tmp/b of="$dev" bs=4096 count=1 seek=$((101608 / 8)) oflag=direct conv=fsync status=none
+f1=$(flushes)
+check "fsync on the mapping flushed the source" test "$f1" -gt "$f0"
+dd if=/tmp/b of="$dev" bs=4096 count=1 seek=$((101616 / 8)) oflag=direct,dsync status=none
+check "an O_DSYNC (FUA) write reached the source as a flush" test "$(flushes)" -gt "$f1"
+
+# discard passes to the source and drops the cached copy
+read4k "$dev" 101600 >/dev/null
+check "discard through the mapping" blkdiscard -o $((101600 * 512)) -l 4096 "$dev"
+check "discarded block reads as the source does (zeroes), not the cached copy" \
+	cmp <(head -c 4096 /dev/zero) <(read4k "$dev" 101600)
+
 # unaligned 4 KiB I/O: dm splits it at block boundaries, so it bypasses the
 # cache; data must stay right when it overlaps cached blocks on both sides,
 # also across the boundary of two set regions (4096 sectors)

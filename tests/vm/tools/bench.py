@@ -29,19 +29,81 @@ def sh(cmd):
     subprocess.run(cmd, shell=True, check=True)
 
 
-def fio(dev, rw, bs, engine, depth, jobs, runtime=RUNTIME):
+def fio(dev, rw, bs, engine, depth, jobs, runtime=RUNTIME, size_mib=SIZE_MIB):
     cmd = [
         "fio", "--name=bench", f"--filename={dev}", "--direct=1",
         f"--rw={rw}", f"--bs={bs}", f"--ioengine={engine}",
         f"--iodepth={depth}", f"--numjobs={jobs}", "--group_reporting",
         "--time_based", f"--runtime={runtime}", "--ramp_time=1",
-        f"--size={SIZE_MIB}M", "--randrepeat=0", "--norandommap",
+        f"--size={size_mib}M", "--randrepeat=0", "--norandommap",
         "--output-format=json",
     ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     job = json.loads(out[out.index("{"):])["jobs"][0]
     side = job["read"] if "read" in rw else job["write"]
     return side["iops"], side["bw_bytes"] / (1 << 20)
+
+
+def fio_once(dev, rw, size_mib, offset_mib=0):
+    """One pass over a region (cold-cache miss path), 4 KiB psync."""
+    cmd = [
+        "fio", "--name=pass", f"--filename={dev}", "--direct=1", f"--rw={rw}",
+        "--bs=4k", "--ioengine=psync", f"--size={size_mib}M",
+        f"--offset={offset_mib}M", "--output-format=json",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    job = json.loads(out[out.index("{"):])["jobs"][0]
+    return (job["read"] if "read" in rw else job["write"])["iops"]
+
+
+def cache_rows():
+    """rapiddisk-cache (write-through) against the raw RAM disk, the raw
+    source and the kernel's dm-cache (smq) on the same devices."""
+    rows = []
+    src_mib, cache_mib, ws_mib = 384, 128, 64
+    sh(f"truncate -s {src_mib}M /tmp/bench-src.img")
+    loop = subprocess.run(["losetup", "-f", "--show", "/tmp/bench-src.img"], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    sh(f"dd if=/dev/urandom of={loop} bs=1M count={src_mib} oflag=direct status=none")
+    mgmt = "/sys/kernel/rapiddisk/mgmt"
+    sh(f"echo 'rapiddisk attach 1 {cache_mib << 20}' > {mgmt}")
+    sh(f"echo 'rapiddisk attach 2 {16 << 20}' > {mgmt}")
+    sh("for i in $(seq 50); do [ -b /dev/rd2 ] && break; sleep 0.1; done")
+    sh(f"dd if=/dev/urandom of=/dev/rd1 bs=1M count={cache_mib} oflag=direct status=none")
+    src_sectors = src_mib * 2048
+    def iops(*args, **kw):
+        return fio(*args, **kw)[0]
+
+    raw_rd = iops("/dev/rd1", "randread", "4k", "psync", 1, 1)
+    raw_src = iops(loop, "randread", "4k", "psync", 1, 1)
+
+    sh(f"dmsetup create bench-rc --table '0 {src_sectors} rapiddisk-cache {loop} /dev/rd1 {cache_mib * 2048} 0'")
+    rc = "/dev/mapper/bench-rc"
+    miss = fio_once(rc, "read", ws_mib, ws_mib * 2)
+    for _ in range(2):
+        sh(f"dd if={rc} of=/dev/null bs=4k count={ws_mib * 256} iflag=direct status=none")
+    rc_hit = iops(rc, "randread", "4k", "psync", 1, 1, size_mib=ws_mib)
+    rc_wt = iops(rc, "randwrite", "4k", "psync", 1, 1, size_mib=ws_mib)
+    src_wt = iops(loop, "randwrite", "4k", "psync", 1, 1, size_mib=ws_mib)
+    src_miss = fio_once(loop, "read", ws_mib, ws_mib * 3)
+    sh("udevadm settle; dmsetup remove --retry bench-rc")
+
+    sh("dd if=/dev/zero of=/dev/rd2 bs=1M count=16 oflag=direct status=none")
+    sh(f"dmsetup create bench-dmc --table '0 {src_sectors} cache /dev/rd2 /dev/rd1 {loop} 64 1 "
+       f"writethrough smq 2 migration_threshold 1000000'")
+    dmc = "/dev/mapper/bench-dmc"
+    for _ in range(4):
+        sh(f"dd if={dmc} of=/dev/null bs=4k count={ws_mib * 256} iflag=direct status=none")
+    dmc_hit = iops(dmc, "randread", "4k", "psync", 1, 1, size_mib=ws_mib)
+    sh("udevadm settle; dmsetup remove --retry bench-dmc")
+    sh(f"losetup -d {loop}; rm -f /tmp/bench-src.img")
+    sh(f"echo 'rapiddisk detach 1' > {mgmt}; echo 'rapiddisk detach 2' > {mgmt}")
+    rows.append(("rc-wt 4k read hits vs raw rd", rc_hit, raw_rd))
+    rows.append(("rc-wt 4k read hits vs dm-cache smq hits", rc_hit, dmc_hit))
+    rows.append(("rc-wt 4k cold read (miss + fill) vs raw source", miss, src_miss))
+    rows.append(("rc-wt 4k randwrite vs raw source", rc_wt, src_wt))
+    rows.append(("(raw source 4k randread)", raw_src, raw_src))
+    return rows
 
 
 def main():
@@ -57,6 +119,11 @@ def main():
         (rd_iops, rd_bw), (brd_iops, brd_bw) = res["rd"], res["brd"]
         rows.append((name, rd_iops, brd_iops, rd_iops / brd_iops, rd_bw, brd_bw))
         print(f"  {name}: rd {rd_iops:.0f} IOPS, brd {brd_iops:.0f} IOPS, ratio {rd_iops / brd_iops:.2f}", flush=True)
+    sh("echo 'rapiddisk detach 0' > /sys/kernel/rapiddisk/mgmt")
+    sh("rmmod brd")
+    crows = cache_rows()
+    for name, a, b in crows:
+        print(f"  {name}: {a:.0f} vs {b:.0f} IOPS, ratio {a / b:.2f}", flush=True)
     kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
     with open(out_path, "w") as f:
         f.write(f"Kernel {kernel}, QEMU TCG, {SIZE_MIB} MiB disks filled first, {RUNTIME} s per run\n\n")
@@ -64,8 +131,10 @@ def main():
         f.write("|---|---:|---:|---:|---:|---:|\n")
         for name, ri, bi, ratio, rb, bb in rows:
             f.write(f"| {name} | {ri:.0f} | {bi:.0f} | {ratio:.2f} | {rb:.1f} | {bb:.1f} |\n")
-    sh("echo 'rapiddisk detach 0' > /sys/kernel/rapiddisk/mgmt")
-    sh("rmmod brd")
+        f.write("\n| cache case (4 KiB psync, 1 job) | rapiddisk-cache IOPS | peer IOPS | ratio |\n")
+        f.write("|---|---:|---:|---:|\n")
+        for name, a, b in crows:
+            f.write(f"| {name} | {a:.0f} | {b:.0f} | {a / b:.2f} |\n")
 
 
 if __name__ == "__main__":
