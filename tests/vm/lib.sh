@@ -86,8 +86,8 @@ unload_rc() { rmmod rapiddisk-cache; }
 read4k() { dd if="$1" bs=4096 count=1 skip=$(($2 * 512)) iflag=direct,skip_bytes status=none; }
 write4k() { dd if="$3" of="$1" bs=4096 count=1 seek=$(($2 * 512)) oflag=direct,seek_bytes,sync status=none; }
 
-# stat NAME COUNTER: one counter of a cache mapping's status
-stat() { dmsetup status "$1" | grep -oP "(\t|, )\Q$2\E\(\K[0-9]+"; }
+# rc_stat NAME COUNTER: one counter of a cache mapping's status
+rc_stat() { dmsetup status "$1" | grep -oP "(\t|, )\Q$2\E\(\K[0-9]+"; }
 
 # udev (started by the VM's init) probes new and rewritten devices; wait for
 # it so counters are read when nothing else touches the device

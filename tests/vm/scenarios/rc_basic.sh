@@ -31,7 +31,7 @@ check_eq "status format" "N N rapiddisk-cache $info_shape" "$(dmsetup status "$n
 check_eq "table format" "0 $ssz rapiddisk-cache conf:
 	RapidDisk dev (/dev/rd0), disk dev ($src) mode (WRITETHROUGH)
 	capacity(64M), associativity(512), block size(4K)
-	total blocks(16384), cached blocks($(stat "$name" 'cache writes'))" "$(dmsetup table "$name")"
+	total blocks(16384), cached blocks($(rc_stat "$name" 'cache writes'))" "$(dmsetup table "$name")"
 check "ctr logged the geometry" sh -c "dmesg | grep -q 'rapiddisk-cache: Allocate 128KB (8B per) mem for 16384-entry cache(capacity:64MB, associativity:512, block size:8 sectors(4KB))'"
 
 # miss then hit, at a sector nothing has read yet
@@ -39,25 +39,25 @@ head -c 4096 /dev/urandom >/tmp/a
 write4k "$src" 100000 /tmp/a
 settle
 declare -A base
-for c in reads 'cache hits' 'disk reads' 'cache reads' 'cache writes'; do base[$c]=$(stat "$name" "$c"); done
+for c in reads 'cache hits' 'disk reads' 'cache reads' 'cache writes'; do base[$c]=$(rc_stat "$name" "$c"); done
 blocks=$(dmsetup table "$name" | grep -oP 'cached blocks\(\K[0-9]+')
 check "first read (miss) returns the source data" cmp /tmp/a <(read4k "$dev" 100000)
 check "second read (hit) returns the same data" cmp /tmp/a <(read4k "$dev" 100000)
-check_eq "one hit" $((base[cache hits] + 1)) "$(stat "$name" 'cache hits')"
-check_eq "two reads" $((base[reads] + 2)) "$(stat "$name" reads)"
-check_eq "one disk read" $((base[disk reads] + 1)) "$(stat "$name" 'disk reads')"
-check_eq "one cache read" $((base[cache reads] + 1)) "$(stat "$name" 'cache reads')"
-check_eq "one cache write" $((base[cache writes] + 1)) "$(stat "$name" 'cache writes')"
+check_eq "one hit" $((base[cache hits] + 1)) "$(rc_stat "$name" 'cache hits')"
+check_eq "two reads" $((base[reads] + 2)) "$(rc_stat "$name" reads)"
+check_eq "one disk read" $((base[disk reads] + 1)) "$(rc_stat "$name" 'disk reads')"
+check_eq "one cache read" $((base[cache reads] + 1)) "$(rc_stat "$name" 'cache reads')"
+check_eq "one cache write" $((base[cache writes] + 1)) "$(rc_stat "$name" 'cache writes')"
 check_eq "one more cached block" $((blocks + 1)) "$(dmsetup table "$name" | grep -oP 'cached blocks\(\K[0-9]+')"
 
 # write-through: the source has the data at once
 head -c 4096 /dev/urandom >/tmp/b
 write4k "$dev" 101600 /tmp/b
 settle
-hits=$(stat "$name" 'cache hits')
+hits=$(rc_stat "$name" 'cache hits')
 check "write-through reached the source" cmp /tmp/b <(read4k "$src" 101600)
 check "written block reads back" cmp /tmp/b <(read4k "$dev" 101600)
-check_eq "write was cached (read was a hit)" $((hits + 1)) "$(stat "$name" 'cache hits')"
+check_eq "write was cached (read was a hit)" $((hits + 1)) "$(rc_stat "$name" 'cache hits')"
 
 # flushes and FUA reach the source (write-through must be durable)
 flushes() { awk '{print $16}' "/sys/block/${src#/dev/}/stat"; }
@@ -104,7 +104,7 @@ check "fio verify through write-through mapping" fio --name=wt --filename="$dev"
 check "fio verify, mixed sizes and reads" fio --name=mix --filename="$dev" --direct=1 \
 	--ioengine=io_uring --iodepth=8 --rw=randrw --bsrange=512-16k --size=16M --numjobs=2 \
 	--offset_increment=64M --verify=crc32c --verify_fatal=1 --verify_state_save=0 --output=/tmp/fio-mix.log
-check "cache holds blocks after fio" test "$(stat "$name" 'cache hits')" -gt 0
+check "cache holds blocks after fio" test "$(rc_stat "$name" 'cache hits')" -gt 0
 check "the source matches the mapping" cmp <(dd if="$src" bs=1M count=96 iflag=direct status=none) \
 	<(dd if="$dev" bs=1M count=96 iflag=direct status=none)
 
@@ -139,18 +139,18 @@ check "create write-around mapping" dmsetup create "$wa" --table "0 $ssz rapiddi
 check_eq "table says WRITE_AROUND" "RapidDisk dev (/dev/rd1), disk dev ($src) mode (WRITE_AROUND)" \
 	"$(dmsetup table "$wa" | sed -n 2p | tr -d '\t')"
 settle
-cw=$(stat "$wa" 'cache writes')
+cw=$(rc_stat "$wa" 'cache writes')
 write4k /dev/mapper/$wa 102400 /tmp/b
-check_eq "write-around: no cache write on write" "$cw" "$(stat "$wa" 'cache writes')"
+check_eq "write-around: no cache write on write" "$cw" "$(rc_stat "$wa" 'cache writes')"
 check "write-around: source has the data" cmp /tmp/b <(read4k "$src" 102400)
 settle
-hits=$(stat "$wa" 'cache hits')
+hits=$(rc_stat "$wa" 'cache hits')
 check "write-around: read (miss) correct" cmp /tmp/b <(read4k /dev/mapper/$wa 102400)
 check "write-around: read (hit) correct" cmp /tmp/b <(read4k /dev/mapper/$wa 102400)
-check_eq "write-around: one hit" $((hits + 1)) "$(stat "$wa" 'cache hits')"
+check_eq "write-around: one hit" $((hits + 1)) "$(rc_stat "$wa" 'cache hits')"
 write4k /dev/mapper/$wa 102400 /tmp/a
 check "write-around: write invalidated the cached block" cmp /tmp/a <(read4k /dev/mapper/$wa 102400)
-check_eq "write-around: write replacement stays 0" 0 "$(stat "$wa" 'write replacement')"
+check_eq "write-around: write replacement stays 0" 0 "$(rc_stat "$wa" 'write replacement')"
 check "fio verify through write-around mapping" fio --name=wa --filename=/dev/mapper/$wa --direct=1 \
 	--ioengine=psync --rw=randwrite --bs=4k --size=16M --numjobs=2 --offset_increment=32M \
 	--verify=crc32c --verify_fatal=1 --verify_state_save=0 --output=/tmp/fio-wa.log
