@@ -2,8 +2,11 @@
 //! struct layouts and constants on both sides.
 #![allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
 
-use core::mem::{align_of, offset_of, size_of};
+use core::mem::{offset_of, size_of};
 use rcache::ffi::{self, RcacheArgs, RcacheGeometry, RcacheStats};
+
+mod abi_common;
+use abi_common::{same_layout, same_signature};
 
 mod layout {
     include!(concat!(env!("OUT_DIR"), "/rcache_core_layout.rs"));
@@ -16,15 +19,6 @@ mod fns {
     pub type rcache_geometry = ::rcache::ffi::RcacheGeometry;
     pub type rcache_stats = ::rcache::ffi::RcacheStats;
     include!(concat!(env!("OUT_DIR"), "/rcache_core_fns.rs"));
-}
-
-/// Compiles only when both arguments have the same type.
-fn same<T>(_c: T, _rust: T) {}
-
-macro_rules! same_signature {
-    ($($name:ident: ($($arg:ty),*) -> $ret:ty = $rust:path;)*) => {$(
-        same::<unsafe extern "C" fn($($arg),*) -> $ret>(fns::$name, $rust);
-    )*};
 }
 
 #[test]
@@ -50,14 +44,6 @@ fn functions_match_the_header() {
         rcache_cb_vzalloc: (usize) -> *mut c_void = ffi::rcache_cb_vzalloc;
         rcache_cb_vfree: (*mut c_void) -> () = ffi::rcache_cb_vfree;
     }
-}
-
-macro_rules! same_layout {
-    ($c:ty, $rust:ty, [$($field:ident),*]) => {
-        assert_eq!(size_of::<$c>(), size_of::<$rust>(), "size of {}", stringify!($rust));
-        assert_eq!(align_of::<$c>(), align_of::<$rust>(), "align of {}", stringify!($rust));
-        $(assert_eq!(offset_of!($c, $field), offset_of!($rust, $field), "{}", stringify!($field));)*
-    };
 }
 
 #[test]

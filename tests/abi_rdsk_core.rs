@@ -3,8 +3,10 @@
 //! the constants the same values. A mismatch fails to compile or to pass.
 #![allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
 
-use core::mem::{align_of, offset_of, size_of};
 use rdsk::ffi::{self, RdskCmd, RdskUsage};
+
+mod abi_common;
+use abi_common::{same_layout, same_signature};
 
 mod layout {
     include!(concat!(env!("OUT_DIR"), "/rdsk_core_layout.rs"));
@@ -16,15 +18,6 @@ mod fns {
     pub type rdsk_usage = ::rdsk::ffi::RdskUsage;
     pub type rdsk_cmd = ::rdsk::ffi::RdskCmd;
     include!(concat!(env!("OUT_DIR"), "/rdsk_core_fns.rs"));
-}
-
-/// Compiles only when both arguments have the same type.
-fn same<T>(_c: T, _rust: T) {}
-
-macro_rules! same_signature {
-    ($($name:ident: ($($arg:ty),*) -> $ret:ty = $rust:path;)*) => {$(
-        same::<unsafe extern "C" fn($($arg),*) -> $ret>(fns::$name, $rust);
-    )*};
 }
 
 #[test]
@@ -50,14 +43,6 @@ fn functions_match_the_header() {
         rdsk_cb_kfree: (*mut c_void) -> () = ::rdsk::mem::rdsk_cb_kfree;
         rdsk_cb_bug: (u32) -> () = ::rdsk::mem::rdsk_cb_bug;
     }
-}
-
-macro_rules! same_layout {
-    ($c:ty, $rust:ty, [$($field:ident),*]) => {
-        assert_eq!(size_of::<$c>(), size_of::<$rust>(), "size of {}", stringify!($rust));
-        assert_eq!(align_of::<$c>(), align_of::<$rust>(), "align of {}", stringify!($rust));
-        $(assert_eq!(offset_of!($c, $field), offset_of!($rust, $field), "{}", stringify!($field));)*
-    };
 }
 
 #[test]
