@@ -1,0 +1,27 @@
+//! librapiddisk: the control logic of the `rapiddisk` tools, as a typed API.
+//!
+//! Gathering (discovery, resources, device-mapper status) is separate from
+//! rendering (`text`, `json`), so every output can be tested on the host
+//! against fixture trees and the observed outputs of the interface spec.
+
+pub mod discover;
+pub mod dm;
+pub mod error;
+pub mod ioctl;
+pub mod json;
+pub mod model;
+pub mod mtab;
+pub mod resources;
+pub mod size;
+pub mod stats;
+pub mod table;
+pub mod text;
+
+#[cfg(test)]
+mod fixture;
+#[cfg(test)]
+mod testdata;
+
+pub use discover::Roots;
+pub use error::{Error, Result};
+pub use model::{CacheMapping, CacheMode, LockStatus, RamDisk};
