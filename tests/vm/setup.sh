@@ -63,9 +63,11 @@ apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 if ! command -v vng >/dev/null 2>&1; then
 	pip install -q --root-user-action=ignore virtme-ng
 fi
-# the mgmt parser fuzz target (cargo fuzz needs a nightly toolchain)
+# the mgmt parser fuzz target (cargo fuzz needs a nightly toolchain; the
+# host tests say so when it cannot be had)
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
-	cargo install --locked -q cargo-fuzz
+	cargo install --locked -q cargo-fuzz || echo "setup: cargo-fuzz not installed" >&2
 fi
-rustup toolchain list | grep -q '^nightly' || rustup toolchain install --profile minimal nightly
+rustup toolchain list | grep -q '^nightly' ||
+	rustup toolchain install --profile minimal nightly || echo "setup: no nightly toolchain" >&2
 echo "setup: done"
