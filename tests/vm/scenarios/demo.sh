@@ -12,10 +12,13 @@ check "two RAM disks" test -b /dev/rd0 -a -b /dev/rd1
 run "lsblk -o NAME,SIZE,ROTA,PHY-SEC,LOG-SEC,DISC-GRAN /dev/rd0 /dev/rd1"
 mnt=$(mktemp -d)
 run "mkfs.ext4 -q /dev/rd0 && mount /dev/rd0 $mnt"
-run "cp -a $RD_TOP/module $RD_TOP/shim $mnt/ && sync && df -h $mnt"
+src=$(mktemp -d)
+for i in $(seq 200); do head -c $(( (i * 7919) % 200000 )) /dev/urandom >"$src/file$i"; done
+run "cp -a $src $mnt/data && sync && df -h $mnt"
 run "cat /sys/kernel/rapiddisk/devices   # Used: memory the data really takes"
-check "files on the RAM disk match" diff -r "$RD_TOP/module" "$mnt/module"
-run "fstrim -v $mnt && cat /sys/kernel/rapiddisk/devices   # discard gives memory back"
+check "files on the RAM disk match" diff -r "$src" "$mnt/data"
+run "rm -rf $mnt/data && sync && fstrim -v $mnt && cat /sys/kernel/rapiddisk/devices   # discard gives memory back"
+check "fstrim gave the memory back" test "$(pages_used rd0)" -lt 2048
 run "umount $mnt && fsck.ext4 -fn /dev/rd0 >/dev/null && echo fsck: clean"
 run "echo 'rapiddisk resize 1 134217728' > /sys/kernel/rapiddisk/mgmt && cat /sys/block/rd1/size"
 run "echo 'rapiddisk detach 0' > /sys/kernel/rapiddisk/mgmt; echo 'rapiddisk detach 1' > /sys/kernel/rapiddisk/mgmt"
