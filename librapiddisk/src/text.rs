@@ -24,33 +24,23 @@ macro_rules! put {
 /// in JSON, and write-through by the first five characters (quirk 30).
 fn mapping_line(out: &mut Vec<u8>, index: usize, m: &CacheMapping) {
     let name = m.device.as_bytes();
-    let (cache, source) = (m.cache.as_bytes(), m.source.as_bytes());
-    if name.windows(5).any(|w| w == b"rc-wb") {
-        put!(out, format!(" dm-writecache Target   {index}: "), name);
-        put!(
-            out,
-            "\tCache: ",
-            cache,
-            "  Target: ",
-            source,
-            " (WRITEBACK)\n"
-        );
+    // quirk 30: writeback by substring here, write-through by a 5-byte prefix
+    let (label, mode) = if name.windows(5).any(|w| w == b"rc-wb") {
+        ("dm-writecache Target  ", "WRITEBACK")
+    } else if name.starts_with(b"rc-wt") {
+        ("RapidDisk-Cache Target", "WRITE THROUGH")
     } else {
-        let mode = if name.starts_with(b"rc-wt") {
-            "WRITE THROUGH"
-        } else {
-            "WRITE AROUND"
-        };
-        put!(out, format!(" RapidDisk-Cache Target {index}: "), name);
-        put!(
-            out,
-            "\tCache: ",
-            cache,
-            "  Target: ",
-            source,
-            format!(" ({mode})\n")
-        );
-    }
+        ("RapidDisk-Cache Target", "WRITE AROUND")
+    };
+    put!(out, format!(" {label} {index}: "), name);
+    put!(
+        out,
+        "\tCache: ",
+        m.cache.as_bytes(),
+        "  Target: ",
+        m.source.as_bytes(),
+        format!(" ({mode})\n")
+    );
 }
 
 /// `-l` in text mode.

@@ -1,12 +1,11 @@
 //! Binds the libdevmapper task API (create/remove/status/message with udev
 //! cookies) against the headers of the system library pkg-config finds.
-use std::env;
-use std::path::PathBuf;
+use sys_build::{bindgen, pkg_config};
 
 fn main() {
     let lib = pkg_config::probe_library("devmapper")
         .unwrap_or_else(|e| panic!("libdevmapper not found by pkg-config: {e}"));
-    let mut builder = bindgen::Builder::default()
+    let builder = bindgen::Builder::default()
         .header_contents("wrapper.h", "#include <libdevmapper.h>\n")
         .allowlist_function("dm_task_(create|destroy|run|set_name|add_target)")
         .allowlist_function("dm_task_(set_add_node|set_cookie|get_info|set_sector)")
@@ -17,16 +16,6 @@ fn main() {
         .allowlist_var("DM_DEVICE_(CREATE|REMOVE|STATUS|TABLE|TARGET_MSG|INFO)")
         .allowlist_var("DM_ADD_NODE_ON_RESUME")
         .prepend_enum_name(false)
-        .opaque_type("dm_task")
-        .generate_comments(false)
-        .layout_tests(false);
-    for path in &lib.include_paths {
-        builder = builder.clang_arg(format!("-I{}", path.display()));
-    }
-    let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
-    builder
-        .generate()
-        .unwrap_or_else(|e| panic!("bindgen libdevmapper.h: {e}"))
-        .write_to_file(out.join("devmapper.rs"))
-        .unwrap_or_else(|e| panic!("write devmapper.rs: {e}"));
+        .opaque_type("dm_task");
+    sys_build::generate(&lib, builder, "devmapper.rs");
 }
