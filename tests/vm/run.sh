@@ -13,13 +13,15 @@ mkdir -p "$out"
 "$top/tests/vm/build-module.sh" "$kver" >/dev/null
 make -s -C "$top/tests/vm/tools" >/dev/null
 
+# settings for the guest side (RD_BENCH_*, RD_SEED, RD_SCENARIO_TIMEOUT)
+guest_env=$(env | grep -E '^(RD_BENCH_[A-Z_]+|RD_SEED|RD_SCENARIO_TIMEOUT)=[A-Za-z0-9_.-]*$' | tr '\n' ' ')
 mem=${RD_VM_MEMORY:-2G}
 cpus=${RD_VM_CPUS:-2}
 echo "== $kver: booting (TCG, $cpus CPUs, $mem) for: $*"
 set +e
 timeout "${RD_VM_TIMEOUT:-1500}" vng --run "/boot/vmlinuz-$kver" --disable-kvm \
 	--memory "$mem" --cpus "$cpus" --rwdir "$out" \
-	--exec "$top/tests/vm/guest.sh $kver $out $*" </dev/null 2>&1 | tee "$out/console.log"
+	--exec "env $guest_env $top/tests/vm/guest.sh $kver $out $*" </dev/null 2>&1 | tee "$out/console.log"
 set -e
 if [ ! -f "$out/status" ]; then
 	echo "== $kver: the guest did not finish (see $out/console.log)"
