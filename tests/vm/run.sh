@@ -14,7 +14,7 @@ mkdir -p "$out"
 make -s -C "$top/tests/vm/tools" >/dev/null
 
 # settings for the guest side (RD_BENCH_*, RD_SEED, RD_SCENARIO_TIMEOUT)
-guest_env=$(env | grep -E '^(RD_BENCH_[A-Z_]+|RD_SEED|RD_SCENARIO_TIMEOUT)=[A-Za-z0-9_.-]*$' | tr '\n' ' ')
+guest_env=$(env | { grep -E '^(RD_BENCH_[A-Z_]+|RD_SEED|RD_SCENARIO_TIMEOUT)=[A-Za-z0-9_.-]*$' || true; } | tr '\n' ' ')
 mem=${RD_VM_MEMORY:-2G}
 cpus=${RD_VM_CPUS:-2}
 echo "== $kver: booting (TCG, $cpus CPUs, $mem) for: $*"
