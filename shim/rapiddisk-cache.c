@@ -315,12 +315,23 @@ static int rc_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 static void rc_dtr(struct dm_target *ti)
 {
 	struct rc_target *rc = ti->private;
+	struct rcache_geometry geo;
 	struct rcache_stats st;
 
 	rcache_get_stats(rc->core, &st);
-	if (st.reads + st.writes)
-		DMINFO("stats: reads(%llu), writes(%llu), cache hits(%llu), cached blocks(%llu)",
-		       st.reads, st.writes, st.cache_hits, st.cached_blocks);
+	if (st.reads + st.writes) {
+		/* the same three blocks upstream logs when a used mapping goes */
+		rcache_get_geometry(rc->core, &geo);
+		DMINFO("stats:\n\treads(%llu), writes(%llu)", st.reads, st.writes);
+		DMINFO("\tcache hits(%llu), replacement(%llu), write replacement(%llu)\n"
+		       "\tread invalidates(%llu), write invalidates(%llu)",
+		       st.cache_hits, st.replace, st.write_replace,
+		       st.read_invalidates, st.write_invalidates);
+		DMINFO("conf:\n\tcapacity(%lluM), associativity(%u), block size(%uK)\n"
+		       "\ttotal blocks(%llu), cached blocks(%llu)",
+		       (geo.blocks * RC_BLOCK_SECTORS) >> 11, geo.assoc, RC_BLOCK_SECTORS / 2,
+		       geo.blocks, st.cached_blocks);
+	}
 	dm_put_device(ti, rc->cache);
 	dm_put_device(ti, rc->source);
 	rc_free(rc);

@@ -132,6 +132,7 @@ umount "$mnt"
 check "fsck through the mapping is clean" fsck.ext4 -fn "$dev"
 check "discard passes through" blkdiscard -o 0 -l 1048576 "$dev"
 check "remove" dm_remove "$name"
+check "removal logged the stats and geometry" sh -c "dmesg | grep -A2 'rapiddisk-cache: conf:' | grep -q 'total blocks(16384), cached blocks('"
 
 # write-around: writes go to the source only
 wa=rc-wa_${src#/dev/}
