@@ -45,6 +45,11 @@ impl Roots {
         }
     }
 
+    /// `/sys/kernel/rapiddisk/mgmt`, the RAM disk module's control file.
+    pub fn mgmt(&self) -> PathBuf {
+        self.sys.join("kernel/rapiddisk/mgmt")
+    }
+
     /// `/sys/block`
     pub fn sys_block(&self) -> PathBuf {
         self.sys.join("block")

@@ -104,9 +104,13 @@ pub fn create(name: &str, target: &Target) -> DmResult<()> {
     }
 }
 
-/// Removes `name`.
+/// Removes `name`. libdevmapper retries a removal refused as busy for a
+/// while, because udev may still be probing a device it was told about.
 pub fn remove(name: &str) -> DmResult<()> {
-    Task::new(sys::DM_DEVICE_REMOVE, name)?.run_with_udev()
+    let task = Task::new(sys::DM_DEVICE_REMOVE, name)?;
+    // SAFETY: live task.
+    check(unsafe { sys::dm_task_retry_remove(task.raw()) })?;
+    task.run_with_udev()
 }
 
 /// Sends a target message (sector 0) and returns the response, if any.

@@ -9,7 +9,7 @@ fn main() {
         .header_contents("wrapper.h", "#include <libdevmapper.h>\n")
         .allowlist_function("dm_task_(create|destroy|run|set_name|add_target)")
         .allowlist_function("dm_task_(set_add_node|set_cookie|get_info|set_sector)")
-        .allowlist_function("dm_task_(set_message|get_message_response)")
+        .allowlist_function("dm_task_(set_message|get_message_response|retry_remove)")
         .allowlist_function("dm_(get_next_target|udev_wait|lib_release)")
         .allowlist_type("dm_info")
         // the task types and add-node modes are anonymous enums in the header
