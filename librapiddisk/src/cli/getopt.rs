@@ -1,0 +1,91 @@
+//! Short options parsed the way glibc's getopt(3) parses them, which is
+//! what upstream uses: GNU permutation (non-options anywhere are skipped),
+//! clustered flags (`-gl`), attached or separate arguments (`-a64`,
+//! `-a 64`), `--` ends the options, and the diagnostics glibc prints.
+//! A pure function, so it can be tested against the real getopt.
+
+/// One result of the scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opt {
+    /// A known option and its argument, if it takes one.
+    Found(u8, Option<Vec<u8>>),
+    /// An unknown option character (`getopt` returned `?`).
+    Invalid(u8),
+    /// A known option whose argument is missing at the end (`?`).
+    MissingArgument(u8),
+}
+
+impl Opt {
+    /// glibc's message for a failure, without the trailing newline.
+    pub fn diagnostic(&self, argv0: &[u8]) -> Option<Vec<u8>> {
+        let (text, c): (&[u8], u8) = match self {
+            Opt::Found(..) => return None,
+            Opt::Invalid(c) => (b": invalid option -- '", *c),
+            Opt::MissingArgument(c) => (b": option requires an argument -- '", *c),
+        };
+        Some([argv0, text, &[c], b"'"].concat())
+    }
+}
+
+/// How `optstring` treats option `c`: `None` if unknown, else whether it
+/// takes an argument.
+fn takes_argument(optstring: &[u8], c: u8) -> Option<bool> {
+    if c == b':' {
+        return None;
+    }
+    let at = optstring.iter().position(|&o| o == c)?;
+    Some(optstring.get(at + 1) == Some(&b':'))
+}
+
+/// Scans `args` (without argv[0]) and returns the options in order, up to
+/// and including the first failure (upstream stops there). With
+/// `posixly_correct` (the POSIXLY_CORRECT environment variable) the scan
+/// stops at the first non-option, as glibc does.
+pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<Opt> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        if arg == b"--" {
+            break;
+        }
+        if arg.len() < 2 || arg[0] != b'-' {
+            if posixly_correct {
+                break;
+            }
+            continue;
+        }
+        let mut at = 1;
+        while at < arg.len() {
+            let c = arg[at];
+            at += 1;
+            match takes_argument(optstring, c) {
+                None => {
+                    found.push(Opt::Invalid(c));
+                    return found;
+                }
+                Some(false) => found.push(Opt::Found(c, None)),
+                Some(true) if at < arg.len() => {
+                    found.push(Opt::Found(c, Some(arg[at..].to_vec())));
+                    break;
+                }
+                Some(true) => match args.get(i) {
+                    Some(value) => {
+                        found.push(Opt::Found(c, Some(value.clone())));
+                        i += 1;
+                        break;
+                    }
+                    None => {
+                        found.push(Opt::MissingArgument(c));
+                        return found;
+                    }
+                },
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;

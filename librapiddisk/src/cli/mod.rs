@@ -1,0 +1,200 @@
+//! The `rapiddisk` command (spec §4): start-up checks, options, discovery,
+//! one action, output in text or JSON. The binary only supplies the real
+//! environment; tests supply fixture trees.
+
+mod getopt;
+mod help;
+mod options;
+
+pub use options::{parse, Action, Options, Parsed, Transport, OPTSTRING};
+
+use crate::discover::Roots;
+use crate::error::Error;
+use crate::json::render;
+use crate::ops::{writeback_missing, Done, Stats, System};
+use crate::{resources, startup, text};
+use std::io::Write;
+
+/// Where the command runs.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub roots: Roots,
+    /// The effective user id.
+    pub euid: u32,
+    /// POSIXLY_CORRECT is set: options end at the first non-option.
+    pub posixly_correct: bool,
+}
+
+/// Output of a run: normal output goes to stdout, only the start-up module
+/// messages and getopt's diagnostics to stderr.
+struct Out<'a> {
+    stdout: &'a mut dyn Write,
+    json: bool,
+}
+
+impl Out<'_> {
+    fn bytes(&mut self, bytes: &[u8]) {
+        // a closed stdout is not worth a panic; the exit status still tells
+        let _ = self.stdout.write_all(bytes);
+    }
+
+    /// A message line, or the JSON status object; returns the exit status.
+    fn message(&mut self, code: i32, message: &[u8]) -> u8 {
+        if self.json {
+            self.bytes(&render::status(code, message));
+        } else {
+            self.bytes(message);
+        }
+        self.bytes(b"\n");
+        code as u8
+    }
+
+    fn failure(&mut self, err: &Error) -> u8 {
+        self.message(err.code(), err.message())
+    }
+
+    fn outcome(&mut self, result: crate::Result<Done>) -> u8 {
+        match result {
+            Ok(done) => self.message(0, &done.message),
+            Err(err) => self.failure(&err),
+        }
+    }
+
+    /// A data document (list, statistics, resources): text as is, JSON
+    /// with a newline. Exit 0.
+    fn data(&mut self, text: &[u8], json: &[u8]) -> u8 {
+        if self.json {
+            self.bytes(json);
+            self.bytes(b"\n");
+        } else {
+            self.bytes(text);
+        }
+        0
+    }
+}
+
+/// Runs `rapiddisk` with `argv` (argv[0] included) and returns the exit
+/// status.
+pub fn run(argv: &[Vec<u8>], env: &Env, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    if let Err(err) = startup::require_root(env.euid) {
+        let _ = stdout.write_all(&[err.message(), b"\n"].concat());
+        return err.exit_status();
+    }
+    let modules = match startup::require_modules(&env.roots) {
+        Ok(modules) => modules,
+        Err(err) => {
+            let _ = stderr.write_all(&[err.message(), b"\n"].concat());
+            return err.exit_status();
+        }
+    };
+    let argv0 = argv.first().map_or(&b"rapiddisk"[..], |a| a.as_slice());
+    let args = argv.get(1..).unwrap_or_default();
+    let header = help::header();
+    let mut out = Out {
+        stdout,
+        json: false,
+    };
+    let options = match parse(argv0, args, env.posixly_correct) {
+        Parsed::Run(options) => options,
+        Parsed::Version => {
+            out.bytes(header.as_bytes());
+            return 0;
+        }
+        Parsed::Help => {
+            out.bytes([&header, help::HELP].concat().as_bytes());
+            return 0;
+        }
+        Parsed::Usage { diagnostic } => {
+            if let Some(d) = diagnostic {
+                let _ = stderr.write_all(&[&d[..], b"\n"].concat());
+            }
+            out.bytes([&header, help::HELP].concat().as_bytes());
+            return 255;
+        }
+    };
+    let quiet = options.no_header || options.json;
+    if !quiet {
+        out.bytes(header.as_bytes());
+    }
+    out.json = options.json;
+    if options.mode == Some(crate::CacheMode::Writeback) && !modules.writeback {
+        return out.failure(&writeback_missing());
+    }
+    let system = match System::discover(env.roots.clone(), modules) {
+        Ok(system) => system,
+        Err(err) => return out.failure(&err),
+    };
+    let Some(action) = options.action else {
+        if quiet {
+            out.bytes(header.as_bytes());
+        }
+        out.bytes(help::HELP.as_bytes());
+        return 255;
+    };
+    act(&system, &options, action, &mut out)
+}
+
+fn act(sys: &System, o: &Options, action: Action, out: &mut Out) -> u8 {
+    let dev = &o.device[..];
+    let size = o.size.as_deref().unwrap_or_default();
+    match action {
+        Action::Attach => out.outcome(sys.attach(size)),
+        Action::Detach => out.outcome(sys.detach(dev)),
+        Action::Resize => out.outcome(sys.resize(dev, size)),
+        Action::Flush => out.outcome(sys.flush(dev)),
+        Action::Lock => out.outcome(sys.set_locked(dev, true)),
+        Action::Unlock => out.outcome(sys.set_locked(dev, false)),
+        Action::Map => out.outcome(sys.map(dev, &o.backing, o.cache_mode())),
+        Action::Unmap => out.outcome(sys.unmap(dev)),
+        Action::List if sys.disks.is_empty() => {
+            out.message(-libc::ENOENT, b"Unable to locate any RapidDisk devices.")
+        }
+        Action::List => out.data(
+            &text::list(&sys.disks, &sys.mappings),
+            &render::list(&sys.disks, &sys.mappings),
+        ),
+        Action::Stats => stats(sys, dev, out),
+        Action::Resources => match resources::resources(&sys.roots) {
+            Ok(res) => out.data(&text::resources(&res), &render::resources(&res)),
+            Err(err) => out.failure(&err),
+        },
+        nvme => nvme_action(nvme, o, out),
+    }
+}
+
+fn stats(sys: &System, name: &[u8], out: &mut Out) -> u8 {
+    match sys.stats(name, out.json) {
+        Err(err) => out.failure(&err),
+        Ok(Stats::Cache(s)) => out.data(&s.text(), &render::cache_stats(name, &s)),
+        Ok(Stats::Writeback(s)) => out.data(&s.text(), &render::writecache_stats(name, &s)),
+        // upstream crashes here in text mode (quirk 27)
+        Ok(Stats::Unavailable) if !out.json => {
+            let msg = [&b"Error. Unable to read the statistics of "[..], name, b"."].concat();
+            out.message(-libc::EIO, &msg)
+        }
+        Ok(Stats::Unavailable) => out.data(b"", &render::no_stats()),
+    }
+}
+
+/// The NVMe actions: the argument checks of the command line are made;
+/// the target management itself is not part of this release.
+fn nvme_action(action: Action, o: &Options, out: &mut Out) -> u8 {
+    let needs_port = matches!(action, Action::EnableNvmePort | Action::DisableNvmePort);
+    let needs_device = matches!(
+        action,
+        Action::ExportNvme | Action::UnexportNvme | Action::RevalidateNvme
+    );
+    if needs_port && o.port.is_none() {
+        return out.message(-libc::EINVAL, b"Error. Invalid port number.");
+    }
+    if needs_device && o.backing.is_empty() {
+        return out.failure(&Error::invalid_args());
+    }
+    out.message(
+        -1,
+        b"Error. NVMe target management is not available in this release.",
+    )
+}
+
+#[cfg(test)]
+mod tests;
