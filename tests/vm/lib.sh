@@ -95,3 +95,38 @@ settle() { udevadm settle 2>/dev/null || sleep 1; }
 
 # remove a mapping once udev has let go of it
 dm_remove() { settle; dmsetup remove --retry "$1"; }
+
+# ---- the rapiddisk command
+RAPIDDISK=$RD_TOP/target/release/rapiddisk
+
+# cli ARGS...: runs rapiddisk; sets $out (stdout), $err (stderr), $rc
+cli() {
+	local e
+	e=$(mktemp)
+	out=$("$RAPIDDISK" "$@" 2>"$e")
+	rc=$?
+	err=$(cat "$e")
+	rm -f "$e"
+}
+
+# check_cli DESC EXPECTED_RC EXPECTED_STDOUT ARGS...: one run, both checked
+check_cli() {
+	local desc=$1 want_rc=$2 want_out=$3
+	shift 3
+	cli "$@"
+	check_eq "$desc: exit" "$want_rc" "$rc"
+	check_eq "$desc: output" "$want_out" "$out"
+}
+
+# the JSON status object the command prints for a message
+json_status() {
+	if [ "$1" = 0 ]; then printf '{"status": "Success", "message": "%s"}' "$2"
+	else printf '{"status": "Failed", "message": "%s"}' "$2"; fi
+}
+
+# what the system holds: RAM disks, mappings, their tables
+system_state() {
+	cat "$DEVICES"
+	dmsetup table 2>/dev/null | sort
+	ls -U /dev/mapper
+}

@@ -11,6 +11,7 @@ out=$top/build/vm-out/$kver
 rm -rf "$out"
 mkdir -p "$out"
 "$top/tests/vm/build-module.sh" "$kver" >/dev/null
+"$top/tests/vm/build-userspace.sh"
 make -s -C "$top/tests/vm/tools" >/dev/null
 
 # settings for the guest side (RD_BENCH_*, RD_SEED, RD_SCENARIO_TIMEOUT)
