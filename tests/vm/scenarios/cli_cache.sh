@@ -70,6 +70,22 @@ for mode in wt wa; do
 done
 check_cli "unmap of a missing mapping" 254 "Error. Cache target rc-wt_$loop does not exist." -g -u "rc-wt_$loop"
 
+# device-mapper refusals: the kernel cannot claim a disk another opener
+# holds exclusively, and cannot remove an open mapping
+python3 -c 'import os, time; fd = os.open("/dev/rd1", os.O_RDONLY | os.O_EXCL); open("/tmp/excl", "w").close(); time.sleep(30)' &
+holder=$!
+for _ in $(seq 50); do [ -e /tmp/excl ] && break; sleep 0.1; done
+check_cli "map a disk held exclusively" 255 "Error. Unable to create map. Please verify all input values are correct." -g -m rd1 -b "$src"
+kill $holder; wait $holder 2>/dev/null
+check_eq "a failed map leaves no device behind" "" "$(dmsetup ls | grep "^rc-" || true)"
+check_cli "map wt again" 0 "Command to map rc-wt_$loop with rd1 and $src has been sent." -g -m rd1 -b "$src"
+settle
+exec 3<"/dev/mapper/rc-wt_$loop"
+check_cli "unmap of an open mapping" 255 "Error. Unable to unmap rc-wt_$loop. Please check to make sure nothing is wrong." -g -u "rc-wt_$loop"
+exec 3<&-
+settle
+check_cli "unmap once closed" 0 "Command to unmap rc-wt_$loop has been sent." -g -u "rc-wt_$loop"
+
 # writeback through dm-writecache
 name=rc-wb_$loop
 check_cli "map wb (JSON)" 0 "$(json_status 0 "Command to map $name with rd0 and $src has been sent.")" -j -m rd0 -b "$src" -p wb
