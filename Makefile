@@ -4,8 +4,11 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 CARGO ?= cargo
+PREFIX ?= /usr
+SBINDIR ?= /sbin
+MANDIR ?= $(PREFIX)/share/man
 
-.PHONY: all modules userspace clean check check-host check-vm demo bench setup install
+.PHONY: all modules userspace clean check check-host check-vm demo bench setup install install-modules install-tools
 
 all: modules userspace
 
@@ -36,6 +39,13 @@ demo: setup
 bench: setup
 	tests/vm/bench.sh
 
-install: modules
+install: install-modules install-tools
+
+install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(KVER)
+
+# the command and its manual page (DESTDIR for packaging)
+install-tools: userspace
+	install -D -m 0755 target/release/rapiddisk $(DESTDIR)$(SBINDIR)/rapiddisk
+	install -D -m 0644 bin/rapiddisk.8 $(DESTDIR)$(MANDIR)/man8/rapiddisk.8
