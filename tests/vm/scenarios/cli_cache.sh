@@ -119,7 +119,7 @@ check "stacked mappings listed" grep -qF "{\"device\": \"rc-wb_rc-wa_$loop\", \"
 settle
 check_cli "unmap the top" 0 "Command to unmap rc-wb_rc-wa_$loop has been sent." -g -u "rc-wb_rc-wa_$loop"
 settle
-check_cli "unmap the bottom" 0 "Command to unmap rc-wa_$loop has been sent." -g -u "rc-wa_$loop"
+check_cli "unmap the bottom (JSON)" 0 "$(json_status 0 "Command to unmap rc-wa_$loop has been sent.")" -j -u "rc-wa_$loop"
 check_cli "detach rd0" 0 "Detached device rd0." -g -d rd0
 check_cli "detach rd1" 0 "Detached device rd1." -g -d rd1
 losetup -d "$src"

@@ -78,28 +78,29 @@ cli -l
 check_eq "list with the header" "rapiddisk $version" "$(head -n1 <<<"$out")"
 
 # lock / unlock
-check_cli "lock rd1" 0 "Device rd1 is now set to read-only" -g -L rd1
+check_cli "lock rd1 (JSON)" 0 "$(json_status 0 'Device rd1 is now set to read-only')" -j -L rd1
 check_eq "rd1 is read-only" 1 "$(blockdev --getro /dev/rd1)"
 check_fails "a write to a locked disk fails" dd if=/tmp/one-mib of=/dev/rd1 bs=1M oflag=direct status=none
 check_cli "list shows the lock" 0 "$(expected_list)" -g -l
 check "list JSON shows the lock" grep -q '"device": "rd1", "size": 999292928, "usage": 0, "status": "locked"' <<<"$(expected_json)"
-check_cli "unlock rd1 (JSON)" 0 "$(json_status 0 'Device rd1 is now set to read-write')" -j -U rd1
+check_cli "unlock rd1" 0 "Device rd1 is now set to read-write" -g -U rd1
 check_eq "rd1 is writable" 0 "$(blockdev --getro /dev/rd1)"
 check_cli "lock of an unknown disk" 254 "Error. Device rd7 does not exist." -g -L rd7
 
 # resize: rd0 has data up to 11 MiB
 check_cli "resize to the same size" 234 "Error. Size is currently set to 64 Mbytes. Please specify a size larger than 11 Mbytes." -g -r rd0 -c 64
 check_cli "resize below the data" 234 "Error. Please specify a size larger than 11 Mbytes." -g -r rd0 -c 8
+check_cli "resize below the data (JSON)" 234 "$(json_status 1 'Error. Please specify a size larger than 11 Mbytes.')" -j -r rd0 -c 8
 check_cli "resize without -c" 234 "Error during matching of size in string '': 'no match'." -g -r rd0
 check_cli "grow rd0" 0 "Resized device rd0 to 128 Mbytes." -g -r rd0 -c 128
 check_eq "rd0 is 128 MiB" 134217728 "$(blockdev --getsize64 /dev/rd0)"
-check_cli "shrink rd0 above the data" 0 "Resized device rd0 to 32 Mbytes." -g -r rd0 -c 32MiB
+check_cli "shrink rd0 above the data (JSON)" 0 "$(json_status 0 'Resized device rd0 to 32 Mbytes.')" -j -r rd0 -c 32MiB
 check_eq "rd0 is 32 MiB" 33554432 "$(blockdev --getsize64 /dev/rd0)"
 check "data survived the resizes" cmp /tmp/one-mib <(dd if=/dev/rd0 bs=1M skip=10 count=1 iflag=direct status=none)
 
 # flush
 settle
-check_cli "flush rd0" 0 "Flushed all data from device rd0." -g -f rd0
+check_cli "flush rd0 (JSON)" 0 "$(json_status 0 'Flushed all data from device rd0.')" -j -f rd0
 check_eq "flush freed the pages" 0 "$(rdioctl /dev/rd0 usage)"
 check "flushed data reads as zeroes" cmp <(head -c 1048576 /dev/zero) <(dd if=/dev/rd0 bs=1M skip=10 count=1 iflag=direct status=none)
 exec 3</dev/rd0
@@ -115,7 +116,10 @@ exec 3<&-
 mkfs.ext4 -q /dev/rd2
 mkdir -p /tmp/m && mount /dev/rd2 /tmp/m
 check_cli "detach of a mounted disk" 255 'rd2 is currently mounted. Please "umount" and retry.' -g -d rd2
+check_cli "detach of a mounted disk (JSON)" 255 '{"status": "Failed", "message": "rd2 is currently mounted. Please \"umount\" and retry."}' -j -d rd2
 check_cli "flush of a mounted disk" 240 'rd2 is currently mounted. Please "umount" and retry.' -g -f rd2
+settle
+check_cli "flush rd1" 0 "Flushed all data from device rd1." -g -f rd1
 umount /tmp/m
 check_cli "detach of an unknown disk" 255 "Error. Device rd5 does not exist." -g -d rd5
 check_cli "detach rd0" 0 "Detached device rd0." -g -d rd0
