@@ -248,53 +248,25 @@ fn map_checks_in_order() {
     );
     let maps = [("rc-wt_sdb", "rd0", "sdb")];
     let mut sys = system(&tree, &["rd0", "rd1", "rd2"], &maps);
-    let wt = CacheMode::WriteThrough;
-    assert_eq!(failure(sys.map(b"", b"/dev/sdz", wt)).0, 234);
-    assert_eq!(failure(sys.map(b"rd1", b"", wt)).0, 234);
-    assert_eq!(
-        failure(sys.map(b"rd9", b"/dev/sdz", wt)),
-        (254, "Error. Device rd9 does not exist.".into())
-    );
-    assert_eq!(
-        failure(sys.map(b"rd1", b"sdz", wt)),
-        (255, "Error. Source device does not seem to be a normal block device listed in the /dev directory path.".into())
-    );
-    let busy = (
-        255,
-        "Error. At least one of your cache/source devices is currently mapped to rc-wt_sdb."
-            .to_string(),
-    );
-    assert_eq!(failure(sys.map(b"rd0", b"/dev/sde", wt)), busy);
-    assert_eq!(failure(sys.map(b"rd1", b"/dev/sdb", wt)), busy);
-    assert_eq!(
-        failure(sys.map(b"rd2", b"/dev/sdz", wt)),
-        (
-            255,
-            "rd2 is currently mounted. Please \"umount\" and retry.".into()
-        )
-    );
-    assert_eq!(
-        failure(sys.map(b"rd1", b"/dev/sdm", wt)),
-        (
-            255,
-            "/dev/sdm is currently mounted. Please \"umount\" and retry.".into()
-        )
-    );
-    assert_eq!(
-        failure(sys.map(b"rd1", b"/dev/rapiddisk-no-such-source", wt)),
-        (
-            254,
-            "cache_device_map: open: No such file or directory".into()
-        )
-    );
-    // /dev/null opens but is no block device
-    assert_eq!(
-        failure(sys.map(b"rd1", b"/dev/null", wt)),
-        (
-            251,
-            "cache_device_map: ioctl: Inappropriate ioctl for device".into()
-        )
-    );
+    let busy = "Error. At least one of your cache/source devices is currently mapped to rc-wt_sdb.";
+    let cases: &[(&str, &str, u8, &str)] = &[
+        ("", "/dev/sdz", 234, "Error. Invalid argument(s) or values entered."),
+        ("rd1", "", 234, "Error. Invalid argument(s) or values entered."),
+        ("rd9", "/dev/sdz", 254, "Error. Device rd9 does not exist."),
+        ("rd1", "sdz", 255, "Error. Source device does not seem to be a normal block device listed in the /dev directory path."),
+        ("rd0", "/dev/sde", 255, busy),
+        ("rd1", "/dev/sdb", 255, busy),
+        ("rd2", "/dev/sdz", 255, "rd2 is currently mounted. Please \"umount\" and retry."),
+        // a mounted partition protects its disk
+        ("rd1", "/dev/sdm", 255, "/dev/sdm is currently mounted. Please \"umount\" and retry."),
+        ("rd1", "/dev/rapiddisk-no-such-source", 254, "cache_device_map: open: No such file or directory"),
+        // /dev/null opens but is no block device
+        ("rd1", "/dev/null", 251, "cache_device_map: ioctl: Inappropriate ioctl for device"),
+    ];
+    for (rd, source, code, message) in cases {
+        let got = failure(sys.map(rd.as_bytes(), source.as_bytes(), CacheMode::WriteThrough));
+        assert_eq!(got, (*code, message.to_string()), "{rd} {source}");
+    }
     sys.modules.writeback = false;
     assert_eq!(
         failure(sys.map(b"rd1", b"/dev/null", CacheMode::Writeback)),
