@@ -40,4 +40,5 @@ fn main() {
         "rcache_core",
         &["rcache", "rcache_args", "rcache_geometry", "rcache_stats"],
     );
+    header("rapiddisk", &[]);
 }

@@ -4,6 +4,7 @@
 //! rendering (`text`, `json`), so every output can be tested on the host
 //! against fixture trees and the observed outputs of the interface spec.
 
+pub mod capi;
 pub mod cli;
 pub mod discover;
 pub mod dm;

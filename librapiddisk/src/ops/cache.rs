@@ -3,6 +3,7 @@
 
 use super::{cat, dev_path, is_mounted, no_such_device, Done, System};
 use crate::error::{Error, Result};
+use crate::json::render;
 use crate::model::CacheMode;
 use crate::stats::{CacheStats, WritecacheStats};
 use crate::table::{mapping_name, Target};
@@ -17,6 +18,17 @@ pub enum Stats {
     Writeback(WritecacheStats),
     /// The device-mapper status query failed.
     Unavailable,
+}
+
+impl Stats {
+    /// The `-j -s` document of mapping `device` (without the newline).
+    pub fn json(&self, device: &[u8]) -> Vec<u8> {
+        match self {
+            Stats::Cache(s) => render::cache_stats(device, s),
+            Stats::Writeback(s) => render::writecache_stats(device, s),
+            Stats::Unavailable => render::no_stats(),
+        }
+    }
 }
 
 /// Writeback mappings are recognised by a substring, as upstream does.

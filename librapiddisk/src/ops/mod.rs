@@ -51,6 +51,15 @@ impl System {
         self.disks.iter().find(|d| d.name.as_bytes() == name)
     }
 
+    /// What `-l` lists: the RAM disks and mappings, or `Unable to locate
+    /// any RapidDisk devices.` (-ENOENT) when there is no RAM disk.
+    pub fn list(&self) -> Result<(&[RamDisk], &[CacheMapping])> {
+        if self.disks.is_empty() {
+            return Err(no_devices(-libc::ENOENT));
+        }
+        Ok((&self.disks, &self.mappings))
+    }
+
     /// The mapping called exactly `name`.
     pub fn mapping(&self, name: &[u8]) -> Option<&CacheMapping> {
         self.mappings.iter().find(|m| m.device.as_bytes() == name)
