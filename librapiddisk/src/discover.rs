@@ -144,63 +144,76 @@ pub fn ram_disks(roots: &Roots) -> Result<Vec<RamDisk>> {
         .collect()
 }
 
+const CACHE_FUNC: &str = "search_cache_targets";
+
 /// Every `rc*` entry of `/dev/mapper` with its slaves (`search_cache_targets`).
 pub fn cache_mappings(roots: &Roots) -> Result<Vec<CacheMapping>> {
-    const FUNC: &str = "search_cache_targets";
     let mapper = roots.dev.join("mapper");
-    let names = list(&mapper, b"rc").map_err(|e| Error::os(-1, FUNC, "scandir", &e))?;
-    names
-        .into_iter()
-        .map(|device| {
-            let dm = dm_name(roots, &mapper.join(&device))?;
-            let dm_dir = roots.sys_block().join(&dm);
-            fs::metadata(&dm_dir).map_err(|e| Error::os(-1, FUNC, "EXISTANCE", &e))?;
-            let mut mapping = CacheMapping {
-                device,
-                ..CacheMapping::default()
-            };
-            let slaves = list(&dm_dir.join("slaves"), b"")
-                .map_err(|e| Error::os(-1, FUNC, "scandir", &e))?;
-            for slave in slaves
-                .into_iter()
-                .filter(|s| !s.as_bytes().starts_with(b"."))
-            {
-                // the last slave of each kind wins, as upstream
-                if slave.as_bytes().starts_with(b"rd") {
-                    mapping.cache = slave;
-                } else {
-                    mapping.source = slave;
-                }
-            }
-            Ok(mapping)
-        })
-        .collect()
+    let names = list(&mapper, b"rc").map_err(|e| Error::os(-1, CACHE_FUNC, "scandir", &e))?;
+    let mut mappings = Vec::new();
+    for device in names {
+        if let Some(dm) = dm_name(roots, &mapper.join(&device))? {
+            mappings.push(mapping(roots, device, &dm)?);
+        }
+    }
+    Ok(mappings)
 }
 
-/// The `dm-X` name behind a `/dev/mapper` entry. Upstream reads the symlink
-/// into a reused 15-byte buffer that is never terminated (quirk 18), so a
-/// shorter link after a longer one breaks every command; here the whole
-/// link is read and its last component taken. A device node (no udev
-/// symlinks) is resolved through `/sys/dev/block/MAJ:MIN` instead of
-/// failing.
-fn dm_name(roots: &Roots, entry: &Path) -> Result<OsString> {
-    let readlink_err = |e: &io::Error| Error::os(-1, "search_cache_targets", "readlink", e);
+/// Mapping `device` with the slaves of its `dm-X` in `/sys/block`.
+fn mapping(roots: &Roots, device: OsString, dm: &OsStr) -> Result<CacheMapping> {
+    let dm_dir = roots.sys_block().join(dm);
+    fs::metadata(&dm_dir).map_err(|e| Error::os(-1, CACHE_FUNC, "EXISTANCE", &e))?;
+    let slaves =
+        list(&dm_dir.join("slaves"), b"").map_err(|e| Error::os(-1, CACHE_FUNC, "scandir", &e))?;
+    let mut mapping = CacheMapping {
+        device,
+        ..CacheMapping::default()
+    };
+    for slave in slaves
+        .into_iter()
+        .filter(|s| !s.as_bytes().starts_with(b"."))
+    {
+        // the last slave of each kind wins, as upstream
+        if slave.as_bytes().starts_with(b"rd") {
+            mapping.cache = slave;
+        } else {
+            mapping.source = slave;
+        }
+    }
+    Ok(mapping)
+}
+
+/// The `dm-X` name behind a `/dev/mapper` entry, or `None` when the entry
+/// is no mapping. Upstream reads the symlink into a reused 15-byte buffer
+/// that is never terminated (quirk 18), so a shorter link after a longer
+/// one breaks every command, and so does any entry that is not a symlink;
+/// here the whole link is read and its last component taken. A device node
+/// (no udev symlinks) is resolved through `/sys/dev/block/MAJ:MIN`; a
+/// regular file or a node whose device is gone is skipped.
+fn dm_name(roots: &Roots, entry: &Path) -> Result<Option<OsString>> {
+    let readlink_err = |e: &io::Error| Error::os(-1, CACHE_FUNC, "readlink", e);
     let target = match fs::read_link(entry) {
         Ok(target) => target,
-        Err(e) => {
+        Err(e) if e.raw_os_error() != Some(libc::EINVAL) => return Err(readlink_err(&e)),
+        Err(_) => {
             let meta = fs::metadata(entry).map_err(|e| readlink_err(&e))?;
             if !meta.file_type().is_block_device() {
-                return Err(readlink_err(&e));
+                return Ok(None);
             }
             let (major, minor) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
             let by_number = roots.sys.join(format!("dev/block/{major}:{minor}"));
-            fs::read_link(by_number).map_err(|e| readlink_err(&e))?
+            match fs::read_link(by_number) {
+                Ok(target) => target,
+                Err(_) => return Ok(None),
+            }
         }
     };
-    Ok(target
-        .file_name()
-        .unwrap_or(target.as_os_str())
-        .to_os_string())
+    Ok(Some(
+        target
+            .file_name()
+            .unwrap_or(target.as_os_str())
+            .to_os_string(),
+    ))
 }
 
 #[cfg(test)]
