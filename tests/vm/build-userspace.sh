@@ -6,3 +6,5 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 cargo build --release --quiet -p rapiddisk-rs -p librapiddisk
+# the C interface's test program (scenario capi), against that librapiddisk.so
+make -s -C tests/c

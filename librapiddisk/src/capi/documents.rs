@@ -32,7 +32,8 @@ pub unsafe extern "C" fn rapiddisk_stats_json(name: *const c_char, out: *mut *mu
     const FUNC: &str = "rapiddisk_stats_json";
     call(|| {
         // SAFETY: the caller's contract.
-        let (name, out) = unsafe { (bytes(FUNC, "name", name)?, OutString::new(FUNC, out)?) };
+        // *out is NULL from here on, even when name is NULL
+        let (out, name) = unsafe { (OutString::new(FUNC, out)?, bytes(FUNC, "name", name)?) };
         let stats = system()?.stats(name, true)?;
         out.set(&stats.json(name))
     })

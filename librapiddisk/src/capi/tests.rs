@@ -72,7 +72,7 @@ fn null_arguments_are_einval_before_anything_is_done() {
     // no fixture roots: anything past the argument checks would fail
     // differently
     let einval = -libc::EINVAL;
-    let mut out = ptr::null_mut();
+    let mut out: *mut c_char;
     // SAFETY (all calls): NULL or valid pointers, as the contract allows.
     unsafe {
         assert_eq!(rapiddisk_detach(ptr::null()), einval);
@@ -96,6 +96,7 @@ fn null_arguments_are_einval_before_anything_is_done() {
         assert_eq!(rapiddisk_list_json(ptr::null_mut()), einval);
         assert_eq!(last_error(), "rapiddisk_list_json: out is NULL");
         assert_eq!(rapiddisk_resources_json(ptr::null_mut()), einval);
+        out = c"garbage".as_ptr().cast_mut();
         assert_eq!(rapiddisk_stats_json(ptr::null(), &mut out), einval);
         assert_eq!(last_error(), "rapiddisk_stats_json: name is NULL");
         assert_eq!(
