@@ -49,3 +49,20 @@ install-modules: modules
 install-tools: userspace
 	install -D -m 0755 target/release/rapiddisk $(DESTDIR)$(SBINDIR)/rapiddisk
 	install -D -m 0644 bin/rapiddisk.8 $(DESTDIR)$(MANDIR)/man8/rapiddisk.8
+
+# librapiddisk.so for C programs: the library (real name, soname and
+# development links), include/rapiddisk.h and rapiddisk.pc (DESTDIR for
+# packaging)
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+RAPIDDISK_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+.PHONY: install-lib
+install-lib: userspace
+	install -D -m 0755 target/release/librapiddisk.so $(DESTDIR)$(LIBDIR)/librapiddisk.so.1.0.0
+	ln -sf librapiddisk.so.1.0.0 $(DESTDIR)$(LIBDIR)/librapiddisk.so.1
+	ln -sf librapiddisk.so.1 $(DESTDIR)$(LIBDIR)/librapiddisk.so
+	install -D -m 0644 include/rapiddisk.h $(DESTDIR)$(INCLUDEDIR)/rapiddisk.h
+	mkdir -p $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(RAPIDDISK_VERSION)|' rapiddisk.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/rapiddisk.pc
