@@ -73,8 +73,9 @@ int rapiddisk_detach(const char *rd);
 /*
  * Resizes RAM disk rd to size_mib MiB (rapiddisk -r), which must differ
  * from its size and exceed the highest sector written so far (-EINVAL).
- * Returns 0, -EINVAL, -ENOENT when rd does not exist, or the kernel's
- * refusal.
+ * Returns 0, -EINVAL (also when there is no RAM disk at all), -ENOENT when
+ * rd does not exist or cannot be opened, -EIO when its counters cannot be
+ * read, or the kernel's refusal.
  */
 int rapiddisk_resize(const char *rd, uint64_t size_mib);
 

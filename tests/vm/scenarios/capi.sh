@@ -10,6 +10,14 @@ CAPI_TEST=$RD_TOP/build/capi/capi_test
 check "load rapiddisk" load_rd
 check "load rapiddisk-cache" load_rc
 check "capi_test is built" test -x "$CAPI_TEST"
+lib=$RD_TOP/target/release/librapiddisk.so
+check_eq "the library's soname" "librapiddisk.so.1" \
+	"$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]$/\1/p')"
+# the functions rapiddisk.h declares, and nothing else, are exported
+declared=$(grep -E '^[a-z].*\brapiddisk_[a-z_]+\(' "$RD_TOP/include/rapiddisk.h" | grep -oE 'rapiddisk_[a-z_]+\(' | tr -d '(' | sort)
+check_eq "the library exports the 13 functions of rapiddisk.h" 13 "$(wc -l <<<"$declared")"
+check_eq "the library exports exactly rapiddisk.h's functions" "$declared" \
+	"$(nm -D --defined-only "$lib" | awk '{print $3}' | sort)"
 check_eq "capi_test loads librapiddisk.so.1 by its soname" "librapiddisk.so.1" \
 	"$(ldd "$CAPI_TEST" | awk '/librapiddisk/ {print $1}')"
 truncate -s 128M /tmp/capi-src.img
