@@ -11,7 +11,7 @@ pub use options::{parse, Action, Options, Parsed, Transport, OPTSTRING};
 use crate::discover::Roots;
 use crate::error::Error;
 use crate::json::render;
-use crate::ops::{writeback_missing, Done, Stats, System};
+use crate::ops::{writeback_missing, Done, System};
 use crate::{resources, startup, text};
 use std::io::Write;
 
@@ -146,13 +146,10 @@ fn act(sys: &System, o: &Options, action: Action, out: &mut Out) -> u8 {
         Action::Unlock => out.outcome(sys.set_locked(dev, false)),
         Action::Map => out.outcome(sys.map(dev, &o.backing, o.cache_mode())),
         Action::Unmap => out.outcome(sys.unmap(dev)),
-        Action::List if sys.disks.is_empty() => {
-            out.message(-libc::ENOENT, b"Unable to locate any RapidDisk devices.")
-        }
-        Action::List => out.data(
-            &text::list(&sys.disks, &sys.mappings),
-            &render::list(&sys.disks, &sys.mappings),
-        ),
+        Action::List => match sys.list() {
+            Ok((disks, maps)) => out.data(&text::list(disks, maps), &render::list(disks, maps)),
+            Err(err) => out.failure(&err),
+        },
         Action::Stats => stats(sys, dev, out),
         Action::Resources => match resources::resources(&sys.roots) {
             Ok(res) => out.data(&text::resources(&res), &render::resources(&res)),
@@ -163,16 +160,18 @@ fn act(sys: &System, o: &Options, action: Action, out: &mut Out) -> u8 {
 }
 
 fn stats(sys: &System, name: &[u8], out: &mut Out) -> u8 {
-    match sys.stats(name, out.json) {
-        Err(err) => out.failure(&err),
-        Ok(Stats::Cache(s)) => out.data(&s.text(), &render::cache_stats(name, &s)),
-        Ok(Stats::Writeback(s)) => out.data(&s.text(), &render::writecache_stats(name, &s)),
+    let stats = match sys.stats(name, out.json) {
+        Ok(stats) => stats,
+        Err(err) => return out.failure(&err),
+    };
+    match stats.text() {
+        Some(text) => out.data(&text, &stats.json(name)),
         // upstream crashes here in text mode (quirk 27)
-        Ok(Stats::Unavailable) if !out.json => {
+        None if !out.json => {
             let msg = [&b"Error. Unable to read the statistics of "[..], name, b"."].concat();
             out.message(-libc::EIO, &msg)
         }
-        Ok(Stats::Unavailable) => out.data(b"", &render::no_stats()),
+        None => out.data(b"", &stats.json(name)),
     }
 }
 

@@ -21,6 +21,15 @@ pub enum Stats {
 }
 
 impl Stats {
+    /// The `-s` text line; `None` when the numbers could not be read.
+    pub fn text(&self) -> Option<Vec<u8>> {
+        match self {
+            Stats::Cache(s) => Some(s.text()),
+            Stats::Writeback(s) => Some(s.text()),
+            Stats::Unavailable => None,
+        }
+    }
+
     /// The `-j -s` document of mapping `device` (without the newline).
     pub fn json(&self, device: &[u8]) -> Vec<u8> {
         match self {
