@@ -38,7 +38,13 @@ fn main() {
     header("rdsk_core", &["rdsk", "rdsk_usage", "rdsk_cmd"]);
     header(
         "rcache_core",
-        &["rcache", "rcache_args", "rcache_geometry", "rcache_stats"],
+        &[
+            "rcache",
+            "rcache_shared",
+            "rcache_args",
+            "rcache_geometry",
+            "rcache_stats",
+        ],
     );
     header("rapiddisk", &[]);
 }

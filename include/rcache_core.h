@@ -4,7 +4,7 @@
  * no_std Rust core in module/cache (checked by tests/abi_rcache_core.rs).
  *
  * Every call that takes a struct rcache must be made under the target's
- * lock; the core keeps no locks of its own.
+ * lock; the calls on a struct rcache_shared need none (atomic slot words).
  */
 #ifndef RCACHE_CORE_H
 #define RCACHE_CORE_H
@@ -20,6 +20,8 @@ typedef uint64_t u64;
 #endif
 
 struct rcache;
+/* the part of a cache that read hits use without the lock */
+struct rcache_shared;
 
 /* what the table line asks for */
 struct rcache_args {
@@ -81,11 +83,16 @@ void rcache_get_geometry(const struct rcache *c, struct rcache_geometry *out);
 void rcache_get_stats(const struct rcache *c, struct rcache_stats *out);
 const char *rcache_reason_text(int reason);
 
+/* lock-free: the shared part (fixed for the life of c), a read hit on the
+ * home way of its block (true: remap to *slot), the end of any read hit */
+const struct rcache_shared *rcache_shared(const struct rcache *c);
+bool rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u64 *slot);
+void rcache_hit_done(const struct rcache_shared *s, u64 slot, bool ok);
+
 /* returns an enum rcache_plan; *slot is the cache block for HIT/FILL/WRITE_BOTH */
 int rcache_map(struct rcache *c, int dir, u64 sector, u64 sectors, u64 *slot);
 /* discard, write-zeroes and flush: invalidate, then send to the source */
 void rcache_map_passthrough(struct rcache *c, u64 sector, u64 sectors);
-void rcache_hit_done(struct rcache *c, u64 slot, bool ok);
 /* returns whether to write the data read from the source to the slot */
 bool rcache_fill_read_done(struct rcache *c, u64 slot, bool ok);
 void rcache_fill_done(struct rcache *c, u64 slot, bool cache_ok);

@@ -29,8 +29,9 @@
 struct rc_target {
 	struct dm_dev *source;
 	struct dm_dev *cache;
-	spinlock_t lock;		/* every call into the core */
+	spinlock_t lock;		/* every call on core */
 	struct rcache *core;
+	const struct rcache_shared *hits;	/* read hits: no lock */
 	struct dm_io_client *io_client;
 	char *source_name;		/* as given in the table */
 	char *cache_name;
@@ -177,6 +178,12 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 		return rc_map_to(rc->source, bio, rb->sector);
 	}
 
+	/* a hit on its block's home way needs no lock */
+	if (rb->dir == RCACHE_READ &&
+	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot)) {
+		rb->plan = RCACHE_PLAN_HIT;
+		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
+	}
 	RC_LOCKED(rc, rb->plan = rcache_map(rc->core, rb->dir, rb->sector,
 					    rb->sectors, &rb->slot));
 	switch (rb->plan) {
@@ -210,7 +217,7 @@ static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 
 	switch (rb->plan) {
 	case RCACHE_PLAN_HIT:
-		RC_LOCKED(rc, rcache_hit_done(rc->core, rb->slot, !*error));
+		rcache_hit_done(rc->hits, rb->slot, !*error);
 		break;
 	case RCACHE_PLAN_SOURCE:
 		/* invalidate again: a fill may have raced with this write */
@@ -288,6 +295,7 @@ static int rc_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (reason)
 		return rc_fail(ti, rc, rcache_reason_text(reason),
 			       reason == RCACHE_R_NO_MEMORY ? -ENOMEM : -EINVAL);
+	rc->hits = rcache_shared(rc->core);
 	rc->io_client = dm_io_client_create();
 	rc->source_name = kstrdup(argv[0], GFP_KERNEL);
 	rc->cache_name = kstrndup(argv[1], RC_CACHE_NAME_MAX, GFP_KERNEL);

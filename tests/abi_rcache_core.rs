@@ -15,6 +15,7 @@ mod layout {
 #[allow(improper_ctypes)]
 mod fns {
     pub type rcache = ::rcache::ffi::Rcache;
+    pub type rcache_shared = ::rcache::ffi::RcacheShared;
     pub type rcache_args = ::rcache::ffi::RcacheArgs;
     pub type rcache_geometry = ::rcache::ffi::RcacheGeometry;
     pub type rcache_stats = ::rcache::ffi::RcacheStats;
@@ -24,7 +25,9 @@ mod fns {
 #[test]
 fn functions_match_the_header() {
     use core::ffi::{c_char, c_int, c_void};
-    use fns::{rcache as C, rcache_args as A, rcache_geometry as G, rcache_stats as S};
+    use fns::{
+        rcache as C, rcache_args as A, rcache_geometry as G, rcache_shared as Sh, rcache_stats as S,
+    };
     same_signature! {
         rcache_parse_args: (u32, *const *const c_char, *mut A) -> c_int = ffi::rcache_parse_args;
         rcache_create: (*const A, u64, *mut *mut C) -> c_int = ffi::rcache_create;
@@ -34,7 +37,9 @@ fn functions_match_the_header() {
         rcache_reason_text: (c_int) -> *const c_char = ffi::rcache_reason_text;
         rcache_map: (*mut C, c_int, u64, u64, *mut u64) -> c_int = ffi::rcache_map;
         rcache_map_passthrough: (*mut C, u64, u64) -> () = ffi::rcache_map_passthrough;
-        rcache_hit_done: (*mut C, u64, bool) -> () = ffi::rcache_hit_done;
+        rcache_shared: (*const C) -> *const Sh = ffi::rcache_shared;
+        rcache_try_hit: (*const Sh, u64, u64, *mut u64) -> bool = ffi::rcache_try_hit;
+        rcache_hit_done: (*const Sh, u64, bool) -> () = ffi::rcache_hit_done;
         rcache_fill_read_done: (*mut C, u64, bool) -> bool = ffi::rcache_fill_read_done;
         rcache_fill_done: (*mut C, u64, bool) -> () = ffi::rcache_fill_done;
         rcache_write_done: (*mut C, u64, bool, bool) -> () = ffi::rcache_write_done;

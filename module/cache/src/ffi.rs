@@ -1,18 +1,22 @@
 //! The C entry points declared in `include/rcache_core.h`.
 use crate::args::{self, Args, Mode, Reason};
 use crate::map::{Cache, Dir, Plan, Stats};
+use crate::slot::Shared;
 use crate::status;
 use crate::text::Writer;
 use core::ffi::{c_char, c_void, CStr};
 use core::mem::size_of;
+use core::sync::atomic::AtomicU64;
 
 extern "C" {
     pub fn rcache_cb_vzalloc(size: usize) -> *mut c_void;
     pub fn rcache_cb_vfree(ptr: *mut c_void);
 }
 
-/// Opaque to C: `struct rcache`.
+/// Opaque to C: `struct rcache`, used under the target's lock.
 pub type Rcache = Cache<'static>;
+/// Opaque to C: `struct rcache_shared`, the lock-free part of a cache.
+pub type RcacheShared = Shared<'static>;
 
 #[repr(C)]
 #[derive(Default)]
@@ -87,16 +91,26 @@ pub unsafe extern "C" fn rcache_parse_args(
 
 fn vzalloc<T>(count: u64) -> Option<&'static mut [T]> {
     let bytes = usize::try_from(count).ok()?.checked_mul(size_of::<T>())?;
-    // SAFETY: zeroed memory is a valid [u64]/[u32] (the only uses).
+    // SAFETY: zeroed memory is a valid [AtomicU64]/[u32] (the only uses).
     unsafe {
         let p = rcache_cb_vzalloc(bytes.max(1)).cast::<T>();
         (!p.is_null()).then(|| core::slice::from_raw_parts_mut(p, count as usize))
     }
 }
 
-fn vfree<T>(s: &mut [T]) {
-    // SAFETY: s came from vzalloc.
-    unsafe { rcache_cb_vfree(s.as_mut_ptr().cast()) }
+/// Moves `value` into zeroed memory of its own.
+fn boxed<T>(value: T) -> Option<&'static mut T> {
+    let p = vzalloc::<T>(1)?.as_mut_ptr();
+    // SAFETY: p is valid, aligned (vmalloc pages) and unused.
+    unsafe {
+        p.write(value);
+        Some(&mut *p)
+    }
+}
+
+fn vfree<T>(p: *const T) {
+    // SAFETY: p came from vzalloc (null is ignored).
+    unsafe { rcache_cb_vfree(p as *mut c_void) }
 }
 
 /// # Safety
@@ -123,25 +137,24 @@ pub unsafe extern "C" fn rcache_create(
         Ok(g) => g,
         Err(r) => return r as i32,
     };
-    let slots = vzalloc::<u64>(geo.blocks);
-    let fifo = vzalloc::<u32>(geo.sets);
-    let me = rcache_cb_vzalloc(size_of::<Rcache>()).cast::<Rcache>();
-    match (slots, fifo, me.is_null()) {
-        (Some(slots), Some(fifo), false) => match Cache::new(geo, slots, fifo) {
-            Some(cache) => {
-                me.write(cache);
-                *out = me;
-                0
-            }
-            None => crate::bug::bug(line!()),
-        },
-        (slots, fifo, _) => {
-            slots.map(vfree);
-            fifo.map(vfree);
-            rcache_cb_vfree(me.cast());
-            Reason::NoMemory as i32
-        }
-    }
+    let (Some(words), Some(fifo)) = (vzalloc::<AtomicU64>(geo.blocks), vzalloc::<u32>(geo.sets))
+    else {
+        return Reason::NoMemory as i32;
+    };
+    let fifo_ptr = fifo.as_ptr();
+    let Some(shared) = Shared::new(geo, words).and_then(boxed) else {
+        vfree(words.as_ptr());
+        vfree(fifo_ptr);
+        return Reason::NoMemory as i32;
+    };
+    let Some(cache) = Cache::new(shared, fifo).and_then(boxed) else {
+        vfree(shared.words().as_ptr());
+        vfree(shared as *const Shared);
+        vfree(fifo_ptr);
+        return Reason::NoMemory as i32;
+    };
+    *out = cache;
+    0
 }
 
 /// # Safety
@@ -151,10 +164,55 @@ pub unsafe extern "C" fn rcache_destroy(c: *mut Rcache) {
     if c.is_null() {
         return;
     }
-    let (slots, fifo) = c.read().into_parts();
-    vfree(slots);
-    vfree(fifo);
-    rcache_cb_vfree(c.cast());
+    let (shared, fifo) = c.read().into_parts();
+    vfree(shared.words().as_ptr());
+    vfree(shared as *const Shared);
+    vfree(fifo.as_ptr());
+    vfree(c);
+}
+
+/// The lock-free part of `c`, for rcache_try_hit and rcache_hit_done.
+///
+/// # Safety
+/// `c` came from rcache_create.
+#[no_mangle]
+pub unsafe extern "C" fn rcache_shared(c: *const Rcache) -> *const RcacheShared {
+    c.as_ref().map_or(core::ptr::null(), |c| c.shared())
+}
+
+/// A read of `sectors` at `sector` that is a hit on its home way: returns
+/// true and the slot to remap to. Needs no lock.
+///
+/// # Safety
+/// `s` came from rcache_shared; `slot` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn rcache_try_hit(
+    s: *const RcacheShared,
+    sector: u64,
+    sectors: u64,
+    slot: *mut u64,
+) -> bool {
+    let (Some(s), Some(slot)) = (s.as_ref(), slot.as_mut()) else {
+        return false;
+    };
+    match s.try_hit(sector, sectors) {
+        Some(found) => {
+            *slot = found;
+            true
+        }
+        None => false,
+    }
+}
+
+/// A read hit (from rcache_try_hit or rcache_map) ended. Needs no lock.
+///
+/// # Safety
+/// `s` came from rcache_shared.
+#[no_mangle]
+pub unsafe extern "C" fn rcache_hit_done(s: *const RcacheShared, slot: u64, ok: bool) {
+    if let Some(s) = s.as_ref() {
+        s.hit_done(slot, ok)
+    }
 }
 
 /// # Safety
@@ -178,7 +236,7 @@ pub unsafe extern "C" fn rcache_get_geometry(c: *const Rcache, out: *mut RcacheG
 #[no_mangle]
 pub unsafe extern "C" fn rcache_get_stats(c: *const Rcache, out: *mut RcacheStats) {
     if let (Some(c), Some(out)) = (c.as_ref(), out.as_mut()) {
-        *out = c.stats;
+        *out = c.stats();
     }
 }
 
@@ -234,15 +292,6 @@ pub unsafe extern "C" fn rcache_map(
 pub unsafe extern "C" fn rcache_map_passthrough(c: *mut Rcache, sector: u64, sectors: u64) {
     if let Some(c) = c.as_mut() {
         c.map_passthrough(sector, sectors)
-    }
-}
-
-/// # Safety
-/// As rcache_map.
-#[no_mangle]
-pub unsafe extern "C" fn rcache_hit_done(c: *mut Rcache, slot: u64, ok: bool) {
-    if let Some(c) = c.as_mut() {
-        c.hit_done(slot, ok)
     }
 }
 

@@ -3,9 +3,9 @@
 //! replacement, invalidation, statistics and the status text.
 //!
 //! Built by Kbuild as one kernel-safe object (nothing here may panic or use
-//! `core::fmt`), and by cargo with the `host` feature for tests. All state
-//! changes happen under the target's lock, held by the C shim around every
-//! call, so the core uses plain `&mut` access.
+//! `core::fmt`), and by cargo with the `host` feature for tests. Read hits
+//! run without a lock (`slot`); everything else runs under the target's
+//! lock, held by the C shim around those calls (`map`).
 #![no_std]
 
 #[cfg(any(test, feature = "host"))]
@@ -17,6 +17,7 @@ pub mod ffi;
 #[cfg(any(test, feature = "host"))]
 pub mod host;
 pub mod map;
+pub mod slot;
 pub mod status;
 pub mod text;
 

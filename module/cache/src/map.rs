@@ -1,49 +1,17 @@
-//! The set-associative block map and its state machine.
+//! The set-associative block map: lookups, fills, write-through writes,
+//! invalidation and replacement, run under the target's lock. Read hits
+//! on a block's home way also run without it (`slot::Shared::try_hit`), so
+//! every change of a slot word here is a compare-and-swap.
 //!
 //! A key is the exact start sector of a 4 KiB I/O (upstream semantics: an
 //! unaligned 4 KiB read is cached under its own key) and covers
 //! `[key, key + 8)`. Sectors map to sets by 4 KiB block runs of `assoc`
 //! blocks; within a set a block prefers its "home" way (its block number
 //! modulo `assoc`), so hits on aligned data are found without a scan.
-//! Each slot is one u64: the key in the low 61 bits and the state in the top
-//! 3 (8 bytes of metadata per 4 KiB block).
 use crate::args::{Geometry, Mode};
-use crate::{BLOCK_SECTORS, BLOCK_SHIFT};
-use core::num::NonZeroU64;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum State {
-    Invalid = 0,
-    Valid = 1,
-    /// a fill after a read miss, or a write-through write, is running
-    InProgress = 2,
-    /// a read hit is being served from the cache device
-    CacheReadInProgress = 3,
-    /// invalidated while in progress: must end invalid
-    InProgressInvalid = 4,
-}
-
-const STATE_SHIFT: u32 = 61;
-const KEY_MASK: u64 = (1 << STATE_SHIFT) - 1;
-
-fn pack(key: u64, state: State) -> u64 {
-    (key & KEY_MASK) | ((state as u64) << STATE_SHIFT)
-}
-
-fn key_of(word: u64) -> u64 {
-    word & KEY_MASK
-}
-
-fn state_of(word: u64) -> State {
-    match word >> STATE_SHIFT {
-        1 => State::Valid,
-        2 => State::InProgress,
-        3 => State::CacheReadInProgress,
-        4 => State::InProgressInvalid,
-        _ => State::Invalid,
-    }
-}
+use crate::slot::{key_of, pack, readers, restate, state_of, Shared, State, KEY_LIMIT};
+use crate::BLOCK_SECTORS;
+use core::sync::atomic::Ordering::Relaxed;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[repr(C)]
@@ -61,7 +29,7 @@ pub struct Stats {
     pub disk_writes: u64,
     pub cache_reads: u64,
     pub cache_writes: u64,
-    /// slots holding data (valid, or valid and being read)
+    /// slots holding data
     pub cached_blocks: u64,
 }
 
@@ -74,7 +42,7 @@ pub enum Dir {
 /// What the shim must do with a bio.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Plan {
-    /// read hit: remap to the cache device at slot * 8
+    /// read hit: remap to the cache device at slot * 8, then `hit_done`
     Hit(u64),
     /// read miss: read the source, write the data to the slot, then `fill_*`
     Fill(u64),
@@ -85,92 +53,69 @@ pub enum Plan {
 }
 
 pub struct Cache<'a> {
-    geo: Geometry,
-    sets: NonZeroU64,
-    assoc: NonZeroU64,
-    assoc_shift: u32,
-    slots: &'a mut [u64],
+    shared: &'a Shared<'a>,
     /// per set: the next way the FIFO replacement looks at
     fifo: &'a mut [u32],
-    pub stats: Stats,
+    /// counters kept under the lock (hits are counted in `shared`)
+    counts: Stats,
 }
 
 impl<'a> Cache<'a> {
-    /// `slots` must hold `geo.blocks` zeroed words, `fifo` `geo.sets`.
-    pub fn new(geo: Geometry, slots: &'a mut [u64], fifo: &'a mut [u32]) -> Option<Self> {
-        if slots.len() as u64 != geo.blocks || fifo.len() as u64 != geo.sets {
+    /// `fifo` must hold `geo.sets` zeroed words.
+    pub fn new(shared: &'a Shared<'a>, fifo: &'a mut [u32]) -> Option<Self> {
+        if fifo.len() as u64 != shared.geo.sets {
             return None;
         }
         Some(Cache {
-            geo,
-            sets: NonZeroU64::new(geo.sets)?,
-            assoc: NonZeroU64::new(geo.assoc as u64)?,
-            assoc_shift: geo.assoc.trailing_zeros(),
-            slots,
+            shared,
             fifo,
-            stats: Stats::default(),
+            counts: Stats::default(),
         })
     }
 
     pub fn geometry(&self) -> Geometry {
-        self.geo
+        self.shared.geo
     }
 
-    fn region_shift(&self) -> u32 {
-        BLOCK_SHIFT + self.assoc_shift
+    /// The part of the map that hits use without the lock.
+    pub fn shared(&self) -> &'a Shared<'a> {
+        self.shared
     }
 
-    fn set_of(&self, sector: u64) -> u64 {
-        (sector >> self.region_shift()) % self.sets
-    }
-
-    fn home(&self, key: u64) -> u64 {
-        self.set_of(key) * self.geo.assoc as u64
-            + ((key >> BLOCK_SHIFT) & (self.geo.assoc as u64 - 1))
+    /// All counters, the lock-free hits included.
+    pub fn stats(&self) -> Stats {
+        let hits = self.shared.hits.load(Relaxed);
+        Stats {
+            reads: self.counts.reads + hits,
+            cache_hits: self.counts.cache_hits + hits,
+            cache_reads: self.counts.cache_reads + hits,
+            cached_blocks: self.shared.cached_blocks.load(Relaxed),
+            ..self.counts
+        }
     }
 
     fn word(&self, slot: u64) -> u64 {
-        match self.slots.get(slot as usize) {
-            Some(w) => *w,
-            None => crate::bug::bug(line!()),
-        }
-    }
-
-    /// Move a slot to a new state, keeping `cached_blocks` right.
-    fn set(&mut self, slot: u64, key: u64, state: State) {
-        let old = state_of(self.word(slot));
-        let holds = |s: State| matches!(s, State::Valid | State::CacheReadInProgress);
-        match (holds(old), holds(state)) {
-            (true, false) => self.stats.cached_blocks -= 1,
-            (false, true) => self.stats.cached_blocks += 1,
-            _ => {}
-        }
-        if let Some(w) = self.slots.get_mut(slot as usize) {
-            *w = pack(key, state);
-        }
+        self.shared.word(slot)
     }
 
     fn ways(&self, set: u64) -> core::ops::Range<u64> {
-        let first = set * self.geo.assoc as u64;
-        first..first + self.geo.assoc as u64
+        let first = set * self.shared.geo.assoc as u64;
+        first..first + self.shared.geo.assoc as u64
     }
 
-    /// The slot whose key is `key` in a live state.
-    fn find(&self, key: u64) -> Option<u64> {
-        let live = |w: u64| {
-            key_of(w) == key
-                && state_of(w) != State::Invalid
-                && state_of(w) != State::InProgressInvalid
-        };
-        let home = self.home(key);
-        if live(self.word(home)) {
+    /// The slot holding `key` with valid data, home way first.
+    fn find_valid(&self, key: u64) -> Option<u64> {
+        let valid = |w: u64| key_of(w) == key && state_of(w) == State::Valid;
+        let home = self.shared.home(key);
+        if valid(self.word(home)) {
             return Some(home);
         }
-        self.ways(self.set_of(key)).find(|&s| live(self.word(s)))
+        self.ways(self.shared.set_of(key))
+            .find(|&s| valid(self.word(s)))
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
-    /// Returns whether one of them was in progress.
+    /// Returns whether one of them was being filled or written.
     pub fn invalidate(&mut self, start: u64, end: u64, dir: Dir) -> bool {
         self.invalidate_except(start, end, dir, None)
     }
@@ -178,72 +123,75 @@ impl<'a> Cache<'a> {
     fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
         // keys in [start - 7, end] overlap; visit the sets of their regions,
         // each set once (a long range may wrap around all sets)
-        let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> self.region_shift();
-        let last_region = end >> self.region_shift();
+        let shift = self.shared.region_shift();
+        let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> shift;
+        let last_region = end >> shift;
         let regions = (last_region - first_region)
             .saturating_add(1)
-            .min(self.sets.get());
+            .min(self.shared.sets.get());
         let mut busy = false;
         for r in 0..regions {
-            let set = (first_region + r) % self.sets;
-            busy |= self.invalidate_in_set(set, start, end, dir, keep);
+            let set = (first_region + r) % self.shared.sets;
+            for slot in self.ways(set).filter(|&s| Some(s) != keep) {
+                busy |= self.invalidate_slot(slot, start, end, dir);
+            }
         }
         busy
     }
 
-    fn invalidate_in_set(
-        &mut self,
-        set: u64,
-        start: u64,
-        end: u64,
-        dir: Dir,
-        keep: Option<u64>,
-    ) -> bool {
-        let mut busy = false;
-        for slot in self.ways(set).filter(|&s| Some(s) != keep) {
-            let w = self.word(slot);
+    /// Invalidates `slot` if its block overlaps `[start, end]`; true when
+    /// it was in progress.
+    fn invalidate_slot(&mut self, slot: u64, start: u64, end: u64, dir: Dir) -> bool {
+        let old = self.shared.update(slot, |w| {
             let key = key_of(w);
-            let state = state_of(w);
-            if matches!(state, State::Invalid | State::InProgressInvalid)
-                || key > end
-                || key + (BLOCK_SECTORS - 1) < start
-            {
-                continue;
+            if key > end || key + (BLOCK_SECTORS - 1) < start {
+                return None;
             }
-            match dir {
-                Dir::Read => self.stats.read_invalidates += 1,
-                Dir::Write => self.stats.write_invalidates += 1,
+            match state_of(w) {
+                State::Valid if readers(w) == 0 => Some(pack(key, State::Invalid)),
+                // the hits in flight read the old data; the last one frees it
+                State::Valid => Some(restate(w, State::Stale)),
+                State::InProgress => Some(pack(key, State::InProgressInvalid)),
+                State::Invalid | State::Stale | State::InProgressInvalid => None,
             }
-            if state == State::Valid {
-                self.set(slot, key, State::Invalid);
-            } else {
-                busy = true;
-                self.set(slot, key, State::InProgressInvalid);
-            }
+        });
+        let Some(old) = old else { return false };
+        match dir {
+            Dir::Read => self.counts.read_invalidates += 1,
+            Dir::Write => self.counts.write_invalidates += 1,
         }
-        busy
+        state_of(old) == State::InProgress
     }
 
-    /// A slot for a new key: its home way if free, any free way, else the
-    /// first valid way from the set's FIFO pointer. None: all busy.
-    fn victim(&mut self, key: u64) -> Option<u64> {
-        let home = self.home(key);
-        if state_of(self.word(home)) == State::Invalid {
-            return Some(home);
+    /// Claims a slot for a new `key` (in progress): its home way if free,
+    /// any free way, else the first valid way without readers from the
+    /// set's FIFO pointer. Returns the slot and whether it held a block.
+    fn claim_victim(&mut self, key: u64) -> Option<(u64, bool)> {
+        let claimed = pack(key, State::InProgress);
+        let claim_if = |shared: &Shared, slot: u64, want: State| {
+            shared
+                .update(slot, |w| {
+                    (state_of(w) == want && readers(w) == 0).then_some(claimed)
+                })
+                .is_some()
+        };
+        let home = self.shared.home(key);
+        if claim_if(self.shared, home, State::Invalid) {
+            return Some((home, false));
         }
-        let set = self.set_of(key);
+        let set = self.shared.set_of(key);
         let ways = self.ways(set);
         if let Some(s) = ways
             .clone()
-            .find(|&s| state_of(self.word(s)) == State::Invalid)
+            .find(|&s| claim_if(self.shared, s, State::Invalid))
         {
-            return Some(s);
+            return Some((s, false));
         }
-        let assoc = self.assoc;
+        let assoc = self.shared.assoc;
         let start = *self.fifo.get(set as usize)? as u64;
         let found = (0..assoc.get())
             .map(|i| (start + i) % assoc)
-            .find(|&way| state_of(self.word(ways.start + way)) == State::Valid);
+            .find(|&way| claim_if(self.shared, ways.start + way, State::Valid));
         let next = match found {
             Some(way) => (way + 1) % assoc,
             None => (start + 1) % assoc,
@@ -251,60 +199,59 @@ impl<'a> Cache<'a> {
         if let Some(p) = self.fifo.get_mut(set as usize) {
             *p = next as u32;
         }
-        found.map(|way| ways.start + way)
+        found.map(|way| (ways.start + way, true))
     }
 
     fn uncached(&mut self, dir: Dir) -> Plan {
         match dir {
-            Dir::Read => self.stats.disk_reads += 1,
-            Dir::Write => self.stats.disk_writes += 1,
+            Dir::Read => self.counts.disk_reads += 1,
+            Dir::Write => self.counts.disk_writes += 1,
         }
         Plan::Source
     }
 
     /// Decide what to do with a read or write of `sectors` at `sector`.
     pub fn map(&mut self, dir: Dir, sector: u64, sectors: u64) -> Plan {
-        match dir {
-            Dir::Read => self.stats.reads += 1,
-            Dir::Write => self.stats.writes += 1,
-        }
         let end = sector + sectors.max(1) - 1;
-        let whole_block = sectors == BLOCK_SECTORS;
-        if !whole_block || (dir == Dir::Write && self.geo.mode == Mode::WriteAround) {
-            self.invalidate(sector, end, dir);
-            return self.uncached(dir);
-        }
-        if dir == Dir::Read {
-            if let Some(slot) = self.find(sector) {
-                if state_of(self.word(slot)) == State::Valid {
-                    self.set(slot, sector, State::CacheReadInProgress);
-                    self.stats.cache_hits += 1;
-                    self.stats.cache_reads += 1;
+        let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
+        if dir == Dir::Read && whole_block {
+            if let Some(slot) = self.find_valid(sector) {
+                if self.shared.enter(slot, sector) {
+                    self.shared.hits.fetch_add(1, Relaxed);
                     return Plan::Hit(slot);
                 }
+                // the reader count is full: read around the cache
+                self.counts.reads += 1;
+                return self.uncached(dir);
             }
+        }
+        match dir {
+            Dir::Read => self.counts.reads += 1,
+            Dir::Write => self.counts.writes += 1,
+        }
+        if !whole_block || (dir == Dir::Write && self.shared.geo.mode == Mode::WriteAround) {
+            self.invalidate(sector, end, dir);
+            return self.uncached(dir);
         }
         if self.invalidate(sector, end, dir) {
             return self.uncached(dir);
         }
-        let Some(slot) = self.victim(sector) else {
+        let Some((slot, replaced)) = self.claim_victim(sector) else {
             return self.uncached(dir);
         };
-        if state_of(self.word(slot)) == State::Valid {
-            match dir {
-                Dir::Read => self.stats.replace += 1,
-                Dir::Write => self.stats.write_replace += 1,
-            }
+        match (dir, replaced) {
+            (Dir::Read, true) => self.counts.replace += 1,
+            (Dir::Write, true) => self.counts.write_replace += 1,
+            _ => {}
         }
-        self.set(slot, sector, State::InProgress);
         match dir {
             Dir::Read => {
-                self.stats.disk_reads += 1;
+                self.counts.disk_reads += 1;
                 Plan::Fill(slot)
             }
             Dir::Write => {
-                self.stats.disk_writes += 1;
-                self.stats.cache_writes += 1;
+                self.counts.disk_writes += 1;
+                self.counts.cache_writes += 1;
                 Plan::WriteBoth(slot)
             }
         }
@@ -320,24 +267,32 @@ impl<'a> Cache<'a> {
     /// End an in-progress slot: valid only if everything went well and
     /// nothing invalidated it meanwhile.
     fn finish(&mut self, slot: u64, ok: bool) {
-        let w = self.word(slot);
-        let valid = ok && matches!(state_of(w), State::InProgress | State::CacheReadInProgress);
-        self.set(
-            slot,
-            key_of(w),
-            if valid { State::Valid } else { State::Invalid },
-        );
+        let done = self.shared.update(slot, |w| {
+            let valid = match state_of(w) {
+                State::InProgress => ok,
+                State::InProgressInvalid => false,
+                _ => return None,
+            };
+            Some(pack(
+                key_of(w),
+                if valid { State::Valid } else { State::Invalid },
+            ))
+        });
+        if done.is_none() {
+            crate::bug::bug(line!());
+        }
     }
 
+    /// A read hit ended (see `Shared::hit_done`).
     pub fn hit_done(&mut self, slot: u64, ok: bool) {
-        self.finish(slot, ok)
+        self.shared.hit_done(slot, ok)
     }
 
     /// The source read of a fill ended. Returns whether the data should be
     /// written to the cache slot (then call `fill_done`).
     pub fn fill_read_done(&mut self, slot: u64, ok: bool) -> bool {
         if ok && state_of(self.word(slot)) == State::InProgress {
-            self.stats.cache_writes += 1;
+            self.counts.cache_writes += 1;
             return true;
         }
         self.finish(slot, false);
@@ -363,8 +318,8 @@ impl<'a> Cache<'a> {
     pub fn source_done(&mut self, dir: Dir, sector: u64, sectors: u64, counted: bool) {
         if counted {
             match dir {
-                Dir::Read => self.stats.uncached_reads += 1,
-                Dir::Write => self.stats.uncached_writes += 1,
+                Dir::Read => self.counts.uncached_reads += 1,
+                Dir::Write => self.counts.uncached_writes += 1,
             }
         }
         if sectors > 0 {
@@ -372,16 +327,15 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// Slots currently holding data for `key` (test support).
+    /// Whether `key` is cached (test support).
     pub fn cached(&self, key: u64) -> bool {
-        self.find(key)
-            .is_some_and(|s| state_of(self.word(s)) == State::Valid)
+        self.find_valid(key).is_some()
     }
 }
 
 impl<'a> Cache<'a> {
     /// Hand back the memory given to `new`.
-    pub fn into_parts(self) -> (&'a mut [u64], &'a mut [u32]) {
-        (self.slots, self.fifo)
+    pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
+        (self.shared, self.fifo)
     }
 }

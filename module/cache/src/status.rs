@@ -6,7 +6,7 @@ use crate::text::Writer;
 use crate::BLOCK_SECTORS;
 
 pub fn info(c: &Cache, w: &mut Writer) {
-    let s = &c.stats;
+    let s = c.stats();
     w.str(b"stats:\n\treads(").num(s.reads);
     w.str(b"), writes(").num(s.writes);
     w.str(b")\n\tcache hits(").num(s.cache_hits);
@@ -37,6 +37,6 @@ pub fn table(c: &Cache, source: &[u8], cache_dev: &[u8], w: &mut Writer) {
     w.str(b"M), associativity(").num(g.assoc as u64);
     w.str(b"), block size(").num(BLOCK_SECTORS >> 1);
     w.str(b"K)\n\ttotal blocks(").num(g.blocks);
-    w.str(b"), cached blocks(").num(c.stats.cached_blocks);
+    w.str(b"), cached blocks(").num(c.stats().cached_blocks);
     w.str(b")\n");
 }

@@ -8,7 +8,9 @@
 use proptest::prelude::*;
 use rcache::args::{Geometry, Mode};
 use rcache::map::{Cache, Dir, Plan};
+use rcache::slot::Shared;
 use std::collections::VecDeque;
+use std::sync::atomic::AtomicU64;
 
 const SECTORS: u64 = 256;
 
@@ -55,8 +57,8 @@ struct Pending {
 struct World<'a> {
     cache: Cache<'a>,
     source: Vec<u64>,
-    /// cache device contents, per slot 8 sectors
-    cache_dev: Vec<[u64; 8]>,
+    /// cache device contents, per slot 8 sectors: (source sector, version)
+    cache_dev: Vec<[(u64, u64); 8]>,
     committed: Vec<u64>,
     pending: VecDeque<Pending>,
     next_version: u64,
@@ -72,7 +74,12 @@ impl World<'_> {
         {
             return; // overlapping concurrent writes have no defined result
         }
-        let plan = self.cache.map(dir, sector, len);
+        // reads try the lock-free hit first, as the target does
+        let lock_free = match dir {
+            Dir::Read => self.cache.shared().try_hit(sector, len).map(Plan::Hit),
+            Dir::Write => None,
+        };
+        let plan = lock_free.unwrap_or_else(|| self.cache.map(dir, sector, len));
         self.next_version += 1;
         self.pending.push_back(Pending {
             dir,
@@ -91,8 +98,22 @@ impl World<'_> {
         let mut p = self.pending.remove(i).unwrap();
         let range = p.sector as usize..(p.sector + p.len) as usize;
         let done = match (p.dir, p.plan) {
+            // a remapped hit reads the slot at some later time: other I/O
+            // runs in between, and must not have reused the slot
+            (Dir::Read, Plan::Hit(_)) if p.step == 0 => {
+                p.step = 1;
+                false
+            }
             (Dir::Read, Plan::Hit(slot)) => {
-                p.data = self.cache_dev[slot as usize][..p.len as usize].to_vec();
+                let block = &self.cache_dev[slot as usize][..p.len as usize];
+                for (k, &(sector, _)) in block.iter().enumerate() {
+                    assert_eq!(
+                        sector,
+                        p.sector + k as u64,
+                        "slot {slot} was reused under a hit"
+                    );
+                }
+                p.data = block.iter().map(|&(_, v)| v).collect();
                 self.cache.hit_done(slot, true);
                 true
             }
@@ -106,7 +127,9 @@ impl World<'_> {
                 }
             }
             (Dir::Read, Plan::Fill(slot)) => {
-                self.cache_dev[slot as usize].copy_from_slice(&p.data);
+                for (k, cell) in self.cache_dev[slot as usize].iter_mut().enumerate() {
+                    *cell = (p.sector + k as u64, p.data[k]);
+                }
                 self.cache.fill_done(slot, true);
                 true
             }
@@ -121,7 +144,9 @@ impl World<'_> {
                 false
             }
             (Dir::Write, Plan::WriteBoth(slot)) => {
-                self.cache_dev[slot as usize] = [p.version; 8];
+                for (k, cell) in self.cache_dev[slot as usize].iter_mut().enumerate() {
+                    *cell = (p.sector + k as u64, p.version);
+                }
                 self.cache.write_done(slot, true, true);
                 true
             }
@@ -159,12 +184,13 @@ fn run(ops: Vec<Op>, assoc: u32, sets: u64, mode: Mode) {
         assoc,
         mode,
     };
-    let mut slots = vec![0u64; geo.blocks as usize];
+    let words: Vec<AtomicU64> = (0..geo.blocks).map(|_| AtomicU64::new(0)).collect();
+    let shared = Shared::new(geo, &words).unwrap();
     let mut fifo = vec![0u32; sets as usize];
     let mut w = World {
-        cache: Cache::new(geo, &mut slots, &mut fifo).unwrap(),
+        cache: Cache::new(&shared, &mut fifo).unwrap(),
         source: vec![0; SECTORS as usize],
-        cache_dev: vec![[0; 8]; geo.blocks as usize],
+        cache_dev: vec![[(u64::MAX, 0); 8]; geo.blocks as usize],
         committed: vec![0; SECTORS as usize],
         pending: VecDeque::new(),
         next_version: 0,
@@ -185,14 +211,14 @@ fn run(ops: Vec<Op>, assoc: u32, sets: u64, mode: Mode) {
     }
     // quiet: every block reads back what the source holds, twice; the second
     // read right after the fill is a hit
-    let hits = w.cache.stats.cache_hits;
+    let hits = w.cache.stats().cache_hits;
     for b in 0..SECTORS / 8 {
         for _ in 0..2 {
             w.start(Dir::Read, b * 8, 8);
             while !w.step(0) {}
         }
     }
-    let s = w.cache.stats;
+    let s = w.cache.stats();
     assert!(
         s.cache_hits - hits >= SECTORS / 8,
         "second reads of a quiet cache hit"

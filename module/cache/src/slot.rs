@@ -1,0 +1,202 @@
+//! The slot words and everything that may run without the target's lock:
+//! read hits (`try_hit`) and their completion (`hit_done`).
+//!
+//! A slot is one u64: the key (the exact start sector of a 4 KiB I/O) in
+//! the low 53 bits, the number of read hits in flight on it in the next 8,
+//! and the state in the top 3 (8 bytes of metadata per 4 KiB block). A hit
+//! adds itself to the reader count with one compare-and-swap while the slot
+//! is `Valid`; nothing else may reuse a slot whose count is not zero, so a
+//! remapped read never sees the block overwritten. Invalidation of a slot
+//! with readers marks it `Stale`; the last reader to leave frees it.
+use crate::args::Geometry;
+use crate::BLOCK_SHIFT;
+use core::num::NonZeroU64;
+use core::sync::atomic::{AtomicU64, Ordering::*};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum State {
+    Invalid = 0,
+    /// holds the data of its key; read hits may be in flight
+    Valid = 1,
+    /// a fill after a read miss, or a write-through write, is running
+    InProgress = 2,
+    /// invalidated while read hits were in flight: free when they end
+    Stale = 3,
+    /// invalidated while in progress: must end invalid
+    InProgressInvalid = 4,
+}
+
+const KEY_BITS: u32 = 53;
+const READERS_SHIFT: u32 = KEY_BITS;
+const STATE_SHIFT: u32 = 61;
+const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+const READER_ONE: u64 = 1 << READERS_SHIFT;
+const READERS_MAX: u64 = (1 << (STATE_SHIFT - READERS_SHIFT)) - 1;
+/// Keys are sectors below this (4 EiB of source).
+pub const KEY_LIMIT: u64 = 1 << KEY_BITS;
+
+pub fn pack(key: u64, state: State) -> u64 {
+    (key & KEY_MASK) | ((state as u64) << STATE_SHIFT)
+}
+
+/// `word` with another state, key and readers kept.
+pub fn restate(word: u64, state: State) -> u64 {
+    (word & !(7 << STATE_SHIFT)) | ((state as u64) << STATE_SHIFT)
+}
+
+pub fn key_of(word: u64) -> u64 {
+    word & KEY_MASK
+}
+
+pub fn readers(word: u64) -> u64 {
+    (word >> READERS_SHIFT) & READERS_MAX
+}
+
+pub fn state_of(word: u64) -> State {
+    match word >> STATE_SHIFT {
+        1 => State::Valid,
+        2 => State::InProgress,
+        3 => State::Stale,
+        4 => State::InProgressInvalid,
+        _ => State::Invalid,
+    }
+}
+
+/// Whether a word counts as a cached block (`cached blocks` of the status).
+pub fn holds(word: u64) -> bool {
+    state_of(word) == State::Valid
+}
+
+/// The slots, the geometry that places keys, and the counters the
+/// lock-free hit path updates.
+pub struct Shared<'a> {
+    pub geo: Geometry,
+    pub sets: NonZeroU64,
+    pub assoc: NonZeroU64,
+    assoc_shift: u32,
+    words: &'a [AtomicU64],
+    /// reads served as hits (also counted in `reads`)
+    pub hits: AtomicU64,
+    /// slots holding data
+    pub cached_blocks: AtomicU64,
+}
+
+impl<'a> Shared<'a> {
+    /// `words` must hold `geo.blocks` zeroed words.
+    pub fn new(geo: Geometry, words: &'a [AtomicU64]) -> Option<Self> {
+        if words.len() as u64 != geo.blocks || !geo.assoc.is_power_of_two() {
+            return None;
+        }
+        Some(Shared {
+            geo,
+            sets: NonZeroU64::new(geo.sets)?,
+            assoc: NonZeroU64::new(geo.assoc as u64)?,
+            assoc_shift: geo.assoc.trailing_zeros(),
+            words,
+            hits: AtomicU64::new(0),
+            cached_blocks: AtomicU64::new(0),
+        })
+    }
+
+    /// The slot words (to free them).
+    pub fn words(&self) -> &'a [AtomicU64] {
+        self.words
+    }
+
+    pub fn region_shift(&self) -> u32 {
+        BLOCK_SHIFT + self.assoc_shift
+    }
+
+    pub fn set_of(&self, sector: u64) -> u64 {
+        (sector >> self.region_shift()) % self.sets
+    }
+
+    /// The way a key prefers: hits on it need no scan of the set.
+    pub fn home(&self, key: u64) -> u64 {
+        self.set_of(key) * self.geo.assoc as u64
+            + ((key >> BLOCK_SHIFT) & (self.geo.assoc as u64 - 1))
+    }
+
+    fn cell(&self, slot: u64) -> &AtomicU64 {
+        match self.words.get(slot as usize) {
+            Some(w) => w,
+            None => crate::bug::bug(line!()),
+        }
+    }
+
+    pub fn word(&self, slot: u64) -> u64 {
+        self.cell(slot).load(Acquire)
+    }
+
+    /// Replaces a slot word by `f(word)` atomically, retrying while hits
+    /// change the reader count; `f` returning `None` leaves it. Keeps
+    /// `cached_blocks` right. Returns the word replaced.
+    pub fn update(&self, slot: u64, f: impl Fn(u64) -> Option<u64>) -> Option<u64> {
+        let cell = self.cell(slot);
+        let mut old = cell.load(Acquire);
+        loop {
+            let new = f(old)?;
+            match cell.compare_exchange_weak(old, new, AcqRel, Acquire) {
+                Ok(_) => {
+                    match (holds(old), holds(new)) {
+                        (true, false) => self.cached_blocks.fetch_sub(1, Relaxed),
+                        (false, true) => self.cached_blocks.fetch_add(1, Relaxed),
+                        _ => 0,
+                    };
+                    return Some(old);
+                }
+                Err(now) => old = now,
+            }
+        }
+    }
+
+    /// Joins the readers of `slot` if it holds `key`; false when it does
+    /// not, or when the count is full.
+    pub fn enter(&self, slot: u64, key: u64) -> bool {
+        self.update(slot, |w| {
+            let ok = key_of(w) == key && state_of(w) == State::Valid && readers(w) < READERS_MAX;
+            ok.then_some(w + READER_ONE)
+        })
+        .is_some()
+    }
+
+    /// A read of `sectors` at `sector` served from its home slot without
+    /// the lock, if that slot holds it: the slot to remap to. Counted as a
+    /// read and a hit.
+    pub fn try_hit(&self, sector: u64, sectors: u64) -> Option<u64> {
+        if sectors != crate::BLOCK_SECTORS || sector >= KEY_LIMIT {
+            return None;
+        }
+        let slot = self.home(sector);
+        if !self.enter(slot, sector) {
+            return None;
+        }
+        self.hits.fetch_add(1, Relaxed);
+        Some(slot)
+    }
+
+    /// A read hit on `slot` ended. A failed read does not trust the block
+    /// any more; the last reader of an invalidated block frees it.
+    pub fn hit_done(&self, slot: u64, ok: bool) {
+        let left = self.update(slot, |w| {
+            if readers(w) == 0 {
+                return None;
+            }
+            let state = match state_of(w) {
+                State::Valid if ok => State::Valid,
+                State::Valid | State::Stale => State::Stale,
+                _ => return None,
+            };
+            let left = restate(w - READER_ONE, state);
+            Some(if readers(left) == 0 && state == State::Stale {
+                pack(key_of(w), State::Invalid)
+            } else {
+                left
+            })
+        });
+        if left.is_none() {
+            crate::bug::bug(line!());
+        }
+    }
+}
