@@ -301,6 +301,18 @@ int main(int argc, char **argv)
 	check_rc(rapiddisk_unmap(map), -ENOENT, "unmap again is -ENOENT");
 	out = (char *)"garbage";
 	check_rc(rapiddisk_stats_json(map, &out), -1, "stats of the removed mapping is -1");
+
+	/* writeback through dm-writecache, which wants a clean cache disk */
+	check_rc(rapiddisk_flush(rd), 0, "flush before writeback");
+	check_rc(rapiddisk_map(rd, source, RAPIDDISK_WRITEBACK, map, sizeof(map)), 0, "map writeback");
+	snprintf(want, sizeof(want), "rc-wb_%s", strrchr(source, '/') + 1);
+	check_str(map, want, "the mapping is named rc-wb_<source>");
+	out = NULL;
+	check_rc(rapiddisk_stats_json(map, &out), 0, "writeback stats");
+	check_has(out, "\"errors\": 0, \"num_blocks\": ", "writeback stats are dm-writecache's");
+	check_has(out, "\"num_discard_req\": ", "writeback stats have the extended counters");
+	rapiddisk_free(out);
+	check_rc(rapiddisk_unmap(map), 0, "unmap writeback");
 	check_rc(rapiddisk_detach(rd), 0, "detach");
 	/* with no RAM disk left, upstream checks that first */
 	check_rc(rapiddisk_detach(rd), had_disks ? -1 : -EINVAL, "detach again fails");

@@ -1,6 +1,6 @@
 # librapiddisk.so.1 from C: tests/c/capi_test (built on the host by
 # build-userspace.sh) attaches, lists, resizes, locks, flushes, maps a loop
-# device write-through, reads statistics, unmaps and detaches through the C
+# device write-through and writeback, reads statistics, unmaps and detaches through the C
 # interface, and checks refusals, NULL arguments and the per-thread last
 # error. Its "ok"/"not ok" lines are checks of this scenario.
 . "$RD_TOP/tests/vm/lib.sh"
@@ -9,6 +9,7 @@ CAPI_TEST=$RD_TOP/build/capi/capi_test
 
 check "load rapiddisk" load_rd
 check "load rapiddisk-cache" load_rc
+modprobe dm-writecache
 check "capi_test is built" test -x "$CAPI_TEST"
 lib=$RD_TOP/target/release/librapiddisk.so
 check_eq "the library's soname" "librapiddisk.so.1" \
