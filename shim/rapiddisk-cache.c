@@ -20,11 +20,14 @@
 #include <linux/workqueue.h>
 
 #include "../include/rcache_core.h"
+#include "../include/rd_direct.h"
 
 #define DM_MSG_PREFIX		"rapiddisk-cache"
 #define RC_VERSION		"9.2.0"
 #define RC_BLOCK_SECTORS	8
 #define RC_CACHE_NAME_MAX	127
+/* shim-only plan: the bio was completed in map */
+#define RC_PLAN_DONE		(-1)
 
 struct rc_target {
 	struct dm_dev *source;
@@ -32,6 +35,9 @@ struct rc_target {
 	spinlock_t lock;		/* every call on core */
 	struct rcache *core;
 	const struct rcache_shared *hits;	/* read hits: no lock */
+	/* rapiddisk.ko's copy-out when the cache is one of its RAM disks */
+	blk_status_t (*read_direct)(struct block_device *bdev, sector_t sector,
+				    struct bio *bio);
 	struct dm_io_client *io_client;
 	char *source_name;		/* as given in the table */
 	char *cache_name;
@@ -158,6 +164,26 @@ static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
 	return DM_MAPIO_REMAPPED;
 }
 
+/*
+ * A read hit: the slot's reader count is held. Copied from the RAM disk
+ * here when rapiddisk.ko offers it (the reader count drops at once), else
+ * remapped to the cache device (it drops in end_io).
+ */
+static int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+{
+	blk_status_t status;
+
+	rb->plan = RCACHE_PLAN_HIT;
+	if (!rc->read_direct)
+		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
+	status = rc->read_direct(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, bio);
+	rcache_hit_done(rc->hits, rb->slot, status == BLK_STS_OK);
+	rb->plan = RC_PLAN_DONE;
+	bio->bi_status = status;
+	bio_endio(bio);
+	return DM_MAPIO_SUBMITTED;
+}
+
 static int rc_map(struct dm_target *ti, struct bio *bio)
 {
 	struct rc_target *rc = ti->private;
@@ -180,15 +206,13 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 
 	/* a hit on its block's home way needs no lock */
 	if (rb->dir == RCACHE_READ &&
-	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot)) {
-		rb->plan = RCACHE_PLAN_HIT;
-		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
-	}
+	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot))
+		return rc_hit(rc, rb, bio);
 	RC_LOCKED(rc, rb->plan = rcache_map(rc->core, rb->dir, rb->sector,
 					    rb->sectors, &rb->slot));
 	switch (rb->plan) {
 	case RCACHE_PLAN_HIT:
-		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
+		return rc_hit(rc, rb, bio);
 	case RCACHE_PLAN_FILL:
 		INIT_WORK(&rb->work, rc_fill_write_work);
 		both[0] = (struct dm_io_region){ rc->source->bdev, rb->sector, rb->sectors };
@@ -225,7 +249,7 @@ static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 						 rb->sectors, rb->counted));
 		break;
 	default:
-		/* fills and write-through writes finished their state above */
+		/* fills, write-through writes and direct hits finished above */
 		break;
 	}
 	return DM_ENDIO_DONE;
@@ -239,8 +263,23 @@ static void rc_set_error(struct dm_target *ti, const char *text)
 	ti->error = (char *)text;
 }
 
+/* Direct hits when the cache device is a RAM disk of rapiddisk.ko (loaded
+ * or not: the modules do not depend on each other). */
+static void rc_direct_get(struct rc_target *rc)
+{
+	bool (*owns)(struct block_device *bdev) = symbol_get(rapiddisk_owns);
+
+	if (!owns)
+		return;
+	if (owns(rc->cache->bdev))
+		rc->read_direct = symbol_get(rapiddisk_read_bio);
+	symbol_put(rapiddisk_owns);
+}
+
 static void rc_free(struct rc_target *rc)
 {
+	if (rc->read_direct)
+		symbol_put(rapiddisk_read_bio);
 	if (rc->io_client)
 		dm_io_client_destroy(rc->io_client);
 	rcache_destroy(rc->core);
@@ -287,6 +326,7 @@ static int rc_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ret = dm_get_device(ti, argv[1], dm_table_get_mode(ti->table), &rc->cache);
 	if (ret)
 		return rc_fail(ti, rc, "rapiddisk-cache: Cache device lookup failed", ret);
+	rc_direct_get(rc);
 	cache_sectors = bdev_nr_sectors(rc->cache->bdev);
 	reason = rcache_create(&args, cache_sectors, &rc->core);
 	if (reason == RCACHE_R_SIZE && args.has_size)

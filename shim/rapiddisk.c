@@ -23,6 +23,7 @@
 
 #include "rd_compat.h"
 #include "../include/rdsk_core.h"
+#include "../include/rd_direct.h"
 
 #define RD_VERSION		"9.2.0"
 
@@ -178,11 +179,11 @@ static int rd_write_segment(struct rd_device *rd, sector_t sector, void *buf,
 	return err;
 }
 
-static blk_status_t rd_rw(struct rd_device *rd, struct bio *bio)
+/* the data of bio to or from the disk, starting at sector */
+static blk_status_t rd_rw(struct rd_device *rd, struct bio *bio, sector_t sector)
 {
 	bool write = op_is_write(bio_op(bio));
 	bool nowait = bio->bi_opf & REQ_NOWAIT;
-	sector_t sector = bio->bi_iter.bi_sector;
 	struct bvec_iter iter;
 	struct bio_vec bvec;
 	void *spare = NULL;
@@ -228,7 +229,7 @@ static void rd_submit_bio(struct bio *bio)
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		bio->bi_status = rd_rw(rd, bio);
+		bio->bi_status = rd_rw(rd, bio, bio->bi_iter.bi_sector);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
@@ -240,6 +241,24 @@ static void rd_submit_bio(struct bio *bio)
 	}
 	bio_endio(bio);
 }
+
+/* ---- read hits of rapiddisk-cache (include/rd_direct.h) ---- */
+
+static const struct block_device_operations rd_fops;
+
+bool rapiddisk_owns(struct block_device *bdev)
+{
+	return bdev->bd_disk->fops == &rd_fops;
+}
+EXPORT_SYMBOL_GPL(rapiddisk_owns);
+
+blk_status_t rapiddisk_read_bio(struct block_device *bdev, sector_t sector, struct bio *bio)
+{
+	if (WARN_ON_ONCE(!rapiddisk_owns(bdev) || op_is_write(bio_op(bio))))
+		return BLK_STS_IOERR;
+	return rd_rw(bdev->bd_disk->private_data, bio, sector);
+}
+EXPORT_SYMBOL_GPL(rapiddisk_read_bio);
 
 /* ---- block device operations ---- */
 

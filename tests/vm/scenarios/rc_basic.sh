@@ -13,9 +13,16 @@ truncate -s 256M /tmp/src.img
 src=$(losetup -f --show /tmp/src.img)
 ssz=$(blockdev --getsz "$src")
 name=rc-wt_${src#/dev/}
+rd_refs() { cat /sys/module/rapiddisk/refcnt; }
+settle
+refs=$(rd_refs)
 check "create write-through mapping" dmsetup create "$name" --table "0 $ssz rapiddisk-cache $src /dev/rd0 131072 0"
 dev=/dev/mapper/$name
 check "mapping node" test -b "$dev"
+settle
+# one reference for the open RAM disk, one for rapiddisk_read_bio
+check_eq "read hits are copied straight from the RAM disk (rapiddisk.ko referenced twice)" \
+	$((refs + 2)) "$(rd_refs)"
 
 # the kernel's partition scan has read the mapping already: compare the
 # format with the numbers masked
@@ -181,7 +188,37 @@ check "fio verify with 64 sets of 8" fio --name=small --filename=/dev/mapper/rc-
 	--ioengine=psync --rw=randwrite --bs=4k --size=8M --verify=crc32c --verify_fatal=1 \
 	--verify_state_save=0 --output=/tmp/fio-small.log
 check "remove" dm_remove rc-small
-settle; losetup -d "$src"
-check "unload rapiddisk-cache" unload_rc
+
+# a cache device named /dev/rd* that is no RAM disk of rapiddisk.ko: hits
+# are remapped to it instead of copied ($1 says when)
+remapped_hits() {
+	local when=$1 cache_img cache name=rc-remap
+	cache_img=$(mktemp)
+	truncate -s 16M "$cache_img"
+	cache=$(losetup -f --show "$cache_img")
+	ln -sf "$cache" /dev/rdremap
+	check "$when: map with a loop device as cache" dmsetup create $name \
+		--table "0 $ssz rapiddisk-cache $src /dev/rdremap 32768 0"
+	head -c 4096 /dev/urandom >/tmp/f
+	write4k "$src" 104000 /tmp/f
+	settle
+	local hits cw
+	hits=$(rc_stat $name 'cache hits') cw=$(rc_stat $name 'cache writes')
+	check "$when: miss correct" cmp /tmp/f <(read4k /dev/mapper/$name 104000)
+	check "$when: hit correct" cmp /tmp/f <(read4k /dev/mapper/$name 104000)
+	check_eq "$when: one hit" $((hits + 1)) "$(rc_stat $name 'cache hits')"
+	check_eq "$when: the fill reached the cache device" $((cw + 1)) "$(rc_stat $name 'cache writes')"
+	check "$when: fio verify" fio --name=remap --filename=/dev/mapper/$name --direct=1 \
+		--ioengine=psync --rw=randrw --bs=4k --size=8M --verify=crc32c --verify_fatal=1 \
+		--verify_state_save=0 --output=/tmp/fio-remap.log
+	check "$when: remove" dm_remove $name
+	rm -f /dev/rdremap
+	losetup -d "$cache"
+	rm -f "$cache_img"
+}
+remapped_hits "rapiddisk.ko loaded"
 mgmt "rapiddisk detach 0"; mgmt "rapiddisk detach 1"
 check "unload rapiddisk" unload_rd
+remapped_hits "rapiddisk.ko not loaded"
+settle; losetup -d "$src"
+check "unload rapiddisk-cache" unload_rc
