@@ -173,9 +173,10 @@ static int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	blk_status_t status;
 
-	rb->plan = RCACHE_PLAN_HIT;
-	if (!rc->read_direct)
+	if (!rc->read_direct) {
+		rb->plan = RCACHE_PLAN_HIT;
 		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
+	}
 	status = rc->read_direct(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, bio);
 	rcache_hit_done(rc->hits, rb->slot, status == BLK_STS_OK);
 	rb->plan = RC_PLAN_DONE;
