@@ -1,26 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rd_direct.h - what rapiddisk.ko offers rapiddisk-cache.ko: a read hit is
- * copied straight out of the RAM disk's pages into the caller's bio, instead
- * of being remapped and sent through the block layer a second time.
+ * rd_direct.h - what rapiddisk.ko offers rapiddisk-cache.ko: cache blocks
+ * are copied straight between the RAM disk's pages and the caller's bio
+ * (read hits out of the cache, fills after a miss into it), instead of a
+ * second trip through the block layer.
  *
- * rapiddisk-cache looks both symbols up with symbol_get() when a table names
- * a cache device, so neither module needs the other to load; with a cache
- * device that is no RAM disk of this module, hits are remapped as before.
+ * rapiddisk-cache looks rapiddisk_direct_for() up with symbol_get() when a
+ * table names a cache device, so neither module needs the other to load;
+ * with a cache device that is no RAM disk of this module, hits are remapped
+ * and fills written through dm-io as before.
  */
 #ifndef RD_DIRECT_H
 #define RD_DIRECT_H
 
 #include <linux/blk_types.h>
 
-/* true when bdev is a RAM disk of rapiddisk.ko */
-bool rapiddisk_owns(struct block_device *bdev);
+struct rapiddisk_direct {
+	/*
+	 * Copies sector.. of the RAM disk bdev into the data of bio (a read;
+	 * its own sector is ignored).
+	 */
+	blk_status_t (*read)(struct block_device *bdev, sector_t sector, struct bio *bio);
+	/*
+	 * Copies the data of bio (a read that has completed elsewhere) to
+	 * sector.. of the RAM disk. BLK_STS_AGAIN: a page was missing and none
+	 * could be had without sleeping; nothing is lost, write it again from
+	 * a context that may sleep.
+	 */
+	blk_status_t (*fill)(struct block_device *bdev, sector_t sector, struct bio *bio);
+};
 
 /*
- * Copies the data of bio (a read, whose own sector is ignored) from
- * sector of the RAM disk bdev. Runs in the caller's context, never sleeps;
- * the caller keeps bdev open.
+ * The copy operations when bdev is a RAM disk of rapiddisk.ko, else NULL.
+ * Both run in any context (interrupts included) and never sleep; the
+ * caller keeps bdev open and this module referenced while it uses them.
  */
-blk_status_t rapiddisk_read_bio(struct block_device *bdev, sector_t sector, struct bio *bio);
+const struct rapiddisk_direct *rapiddisk_direct_for(struct block_device *bdev);
 
 #endif /* RD_DIRECT_H */

@@ -7,9 +7,11 @@
  * The decisions (argument parsing, set-associative map, block states,
  * invalidation, counters, status text) are made by the Rust core in
  * module/cache (include/rcache_core.h) under this target's spinlock. This
- * file turns them into I/O: read hits are remapped to the RAM disk, misses
- * and write-through writes go through dm-io, everything else is remapped to
- * the source.
+ * file turns them into I/O: read hits are copied out of the RAM disk (or
+ * remapped to the cache device when it is no RAM disk of rapiddisk.ko),
+ * misses are read from the source through dm-io and copied into the cache,
+ * write-through writes go through dm-io, everything else is remapped to the
+ * source.
  */
 #include <linux/module.h>
 #include <linux/device-mapper.h>
@@ -35,9 +37,8 @@ struct rc_target {
 	spinlock_t lock;		/* every call on core */
 	struct rcache *core;
 	const struct rcache_shared *hits;	/* read hits: no lock */
-	/* rapiddisk.ko's copy-out when the cache is one of its RAM disks */
-	blk_status_t (*read_direct)(struct block_device *bdev, sector_t sector,
-				    struct bio *bio);
+	/* rapiddisk.ko's copies when the cache is one of its RAM disks */
+	const struct rapiddisk_direct *direct;
 	struct dm_io_client *io_client;
 	char *source_name;		/* as given in the table */
 	char *cache_name;
@@ -46,7 +47,8 @@ struct rc_target {
 /* per-bio state, in the bio's dm per-io data */
 struct rc_bio {
 	struct rc_target *rc;
-	struct work_struct work;	/* writes a miss's data to the cache */
+	struct work_struct work;	/* writes a miss's data to the cache
+					 * when that may sleep */
 	sector_t sector;		/* target-relative */
 	u64 slot;
 	unsigned int sectors;
@@ -106,22 +108,49 @@ static int rc_dm_io(struct rc_target *rc, struct bio *bio, blk_opf_t opf,
 	return dm_io(&req, nr, where, NULL, bio_prio(bio));
 }
 
+/* the end of a fill: the caller's data came from the source, so a failed
+ * cache write only means the block is not cached */
+static void rc_fill_finish(struct rc_bio *rb, bool cached)
+{
+	struct rc_target *rc = rb->rc;
+
+	RC_LOCKED(rc, rcache_fill_done(rc->core, rb->slot, cached));
+	bio_endio(rc_bio_of(rb));
+}
+
 static void rc_fill_write_work(struct work_struct *work)
 {
 	struct rc_bio *rb = container_of(work, struct rc_bio, work);
 	struct rc_target *rc = rb->rc;
-	struct bio *bio = rc_bio_of(rb);
 	struct dm_io_region cache = {
 		.bdev = rc->cache->bdev,
 		.sector = rb->slot * RC_BLOCK_SECTORS,
 		.count = RC_BLOCK_SECTORS,
 	};
-	bool ok = !rc_dm_io(rc, bio, REQ_OP_WRITE, &cache, 1, NULL, NULL);
 
-	RC_LOCKED(rc, rcache_fill_done(rc->core, rb->slot, ok));
-	/* the caller's data came from the source: a failed cache write only
-	 * means the block is not cached */
-	bio_endio(bio);
+	rc_fill_finish(rb, !rc_dm_io(rc, rc_bio_of(rb), REQ_OP_WRITE, &cache, 1, NULL, NULL));
+}
+
+/*
+ * The data of a miss, read from the source, goes into its cache slot:
+ * copied here when the cache is a RAM disk of rapiddisk.ko and no page has
+ * to be allocated, else written by a worker (dm-io may complete in
+ * interrupt context, where nothing may sleep).
+ */
+static void rc_fill_write(struct rc_bio *rb)
+{
+	struct rc_target *rc = rb->rc;
+	blk_status_t status;
+
+	if (rc->direct) {
+		status = rc->direct->fill(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS,
+					  rc_bio_of(rb));
+		if (status != BLK_STS_AGAIN) {
+			rc_fill_finish(rb, status == BLK_STS_OK);
+			return;
+		}
+	}
+	queue_work(kcached_wq, &rb->work);
 }
 
 static void rc_fill_read_done(unsigned long error, void *context)
@@ -136,8 +165,7 @@ static void rc_fill_read_done(unsigned long error, void *context)
 		bio->bi_status = BLK_STS_IOERR;
 		bio_endio(bio);
 	} else if (write) {
-		/* dm-io may complete in interrupt context: submit from a worker */
-		queue_work(kcached_wq, &rb->work);
+		rc_fill_write(rb);
 	} else {
 		/* invalidated by a racing write: the data read is still right */
 		bio_endio(bio);
@@ -166,18 +194,18 @@ static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
 
 /*
  * A read hit: the slot's reader count is held. Copied from the RAM disk
- * here when rapiddisk.ko offers it (the reader count drops at once), else
- * remapped to the cache device (it drops in end_io).
+ * here when it is one of rapiddisk.ko (the reader count drops at once),
+ * else remapped to the cache device (it drops in end_io).
  */
 static int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	blk_status_t status;
 
-	if (!rc->read_direct) {
+	if (!rc->direct) {
 		rb->plan = RCACHE_PLAN_HIT;
 		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
 	}
-	status = rc->read_direct(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, bio);
+	status = rc->direct->read(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, bio);
 	rcache_hit_done(rc->hits, rb->slot, status == BLK_STS_OK);
 	rb->plan = RC_PLAN_DONE;
 	bio->bi_status = status;
@@ -264,23 +292,25 @@ static void rc_set_error(struct dm_target *ti, const char *text)
 	ti->error = (char *)text;
 }
 
-/* Direct hits when the cache device is a RAM disk of rapiddisk.ko (loaded
- * or not: the modules do not depend on each other). */
+/* Direct copies when the cache device is a RAM disk of rapiddisk.ko
+ * (loaded or not: the modules do not depend on each other); the module
+ * reference is held until the table goes. */
 static void rc_direct_get(struct rc_target *rc)
 {
-	bool (*owns)(struct block_device *bdev) = symbol_get(rapiddisk_owns);
+	const struct rapiddisk_direct *(*direct_for)(struct block_device *bdev) =
+		symbol_get(rapiddisk_direct_for);
 
-	if (!owns)
+	if (!direct_for)
 		return;
-	if (owns(rc->cache->bdev))
-		rc->read_direct = symbol_get(rapiddisk_read_bio);
-	symbol_put(rapiddisk_owns);
+	rc->direct = direct_for(rc->cache->bdev);
+	if (!rc->direct)
+		symbol_put(rapiddisk_direct_for);
 }
 
 static void rc_free(struct rc_target *rc)
 {
-	if (rc->read_direct)
-		symbol_put(rapiddisk_read_bio);
+	if (rc->direct)
+		symbol_put(rapiddisk_direct_for);
 	if (rc->io_client)
 		dm_io_client_destroy(rc->io_client);
 	rcache_destroy(rc->core);

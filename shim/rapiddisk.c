@@ -179,11 +179,11 @@ static int rd_write_segment(struct rd_device *rd, sector_t sector, void *buf,
 	return err;
 }
 
-/* the data of bio to or from the disk, starting at sector */
-static blk_status_t rd_rw(struct rd_device *rd, struct bio *bio, sector_t sector)
+/* the data of bio to (write) or from the disk, starting at sector; nowait:
+ * without sleeping, BLK_STS_AGAIN when a page cannot be had at once */
+static blk_status_t rd_copy(struct rd_device *rd, struct bio *bio, sector_t sector,
+			    bool write, bool nowait)
 {
-	bool write = op_is_write(bio_op(bio));
-	bool nowait = bio->bi_opf & REQ_NOWAIT;
 	struct bvec_iter iter;
 	struct bio_vec bvec;
 	void *spare = NULL;
@@ -229,7 +229,8 @@ static void rd_submit_bio(struct bio *bio)
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		bio->bi_status = rd_rw(rd, bio, bio->bi_iter.bi_sector);
+		bio->bi_status = rd_copy(rd, bio, bio->bi_iter.bi_sector,
+					 op_is_write(bio_op(bio)), bio->bi_opf & REQ_NOWAIT);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
@@ -242,24 +243,30 @@ static void rd_submit_bio(struct bio *bio)
 	bio_endio(bio);
 }
 
-/* ---- read hits of rapiddisk-cache (include/rd_direct.h) ---- */
+/* ---- cache blocks of rapiddisk-cache (include/rd_direct.h) ---- */
 
 static const struct block_device_operations rd_fops;
 
-bool rapiddisk_owns(struct block_device *bdev)
+static blk_status_t rd_direct_read(struct block_device *bdev, sector_t sector, struct bio *bio)
 {
-	return bdev->bd_disk->fops == &rd_fops;
+	return rd_copy(bdev->bd_disk->private_data, bio, sector, false, true);
 }
-EXPORT_SYMBOL_GPL(rapiddisk_owns);
 
-blk_status_t rapiddisk_read_bio(struct block_device *bdev, sector_t sector, struct bio *bio)
+static blk_status_t rd_direct_fill(struct block_device *bdev, sector_t sector, struct bio *bio)
 {
-	/* the caller checked rapiddisk_owns() once, when it opened bdev */
-	if (WARN_ON_ONCE(op_is_write(bio_op(bio))))
-		return BLK_STS_IOERR;
-	return rd_rw(bdev->bd_disk->private_data, bio, sector);
+	return rd_copy(bdev->bd_disk->private_data, bio, sector, true, true);
 }
-EXPORT_SYMBOL_GPL(rapiddisk_read_bio);
+
+static const struct rapiddisk_direct rd_direct = {
+	.read = rd_direct_read,
+	.fill = rd_direct_fill,
+};
+
+const struct rapiddisk_direct *rapiddisk_direct_for(struct block_device *bdev)
+{
+	return bdev->bd_disk->fops == &rd_fops ? &rd_direct : NULL;
+}
+EXPORT_SYMBOL_GPL(rapiddisk_direct_for);
 
 /* ---- block device operations ---- */
 

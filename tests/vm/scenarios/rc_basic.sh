@@ -20,8 +20,8 @@ check "create write-through mapping" dmsetup create "$name" --table "0 $ssz rapi
 dev=/dev/mapper/$name
 check "mapping node" test -b "$dev"
 settle
-# one reference for the open RAM disk, one for rapiddisk_read_bio
-check_eq "read hits are copied straight from the RAM disk (rapiddisk.ko referenced twice)" \
+# one reference for the open RAM disk, one for rapiddisk_direct_for
+check_eq "hits and fills are copied straight to and from the RAM disk (rapiddisk.ko referenced twice)" \
 	$((refs + 2)) "$(rd_refs)"
 
 # the kernel's partition scan has read the mapping already: compare the

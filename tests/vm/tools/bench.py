@@ -57,7 +57,7 @@ def fio_once(dev, rw, size_mib, offset_mib=0):
     return (job["read"] if "read" in rw else job["write"])["iops"]
 
 
-HIT_ROUNDS = 3
+HIT_ROUNDS = int(os.environ.get("RD_BENCH_HIT_ROUNDS", "3"))
 
 
 def median(values):
@@ -155,8 +155,10 @@ def run_ram_disk_cases():
 
 def write_table(out_path, rows, crows):
     kernel = subprocess.run(["uname", "-r"], capture_output=True, text=True).stdout.strip()
+    shift = os.environ.get("RD_VM_ICOUNT")
+    clock = f"QEMU TCG, icount shift {shift} (guest time counts instructions)" if shift else "QEMU TCG"
     with open(out_path, "w") as f:
-        f.write(f"Kernel {kernel}, QEMU TCG, {SIZE_MIB} MiB disks filled first, {RUNTIME} s per run\n\n")
+        f.write(f"Kernel {kernel}, {clock}, {SIZE_MIB} MiB disks filled first, {RUNTIME} s per run\n\n")
         if rows:
             f.write("| case | rd IOPS | brd IOPS | rd/brd | rd MiB/s | brd MiB/s |\n")
             f.write("|---|---:|---:|---:|---:|---:|\n")
