@@ -2,13 +2,13 @@
 /*
  * rd_direct.h - what rapiddisk.ko offers rapiddisk-cache.ko: cache blocks
  * are copied straight between the RAM disk's pages and the caller's bio
- * (read hits out of the cache, fills after a miss into it), instead of a
- * second trip through the block layer.
+ * (read hits out of the cache; fills after a miss and write-through writes
+ * into it), instead of a second trip through the block layer.
  *
  * rapiddisk-cache looks rapiddisk_direct_for() up with symbol_get() when a
  * table names a cache device, so neither module needs the other to load;
  * with a cache device that is no RAM disk of this module, hits are remapped
- * and fills written through dm-io as before.
+ * and cache writes go through dm-io.
  */
 #ifndef RD_DIRECT_H
 #define RD_DIRECT_H
@@ -22,12 +22,13 @@ struct rapiddisk_direct {
 	 */
 	blk_status_t (*read)(struct block_device *bdev, sector_t sector, struct bio *bio);
 	/*
-	 * Copies the data of bio (a read that has completed elsewhere) to
-	 * sector.. of the RAM disk. BLK_STS_AGAIN: a page was missing and none
-	 * could be had without sleeping; nothing is lost, write it again from
-	 * a context that may sleep.
+	 * Copies the data of bio (a write, or a read that has completed
+	 * elsewhere; its own sector is ignored) to sector.. of the RAM disk.
+	 * BLK_STS_AGAIN: a page was missing and none could be had without
+	 * sleeping; nothing is lost, write it again from a context that may
+	 * sleep.
 	 */
-	blk_status_t (*fill)(struct block_device *bdev, sector_t sector, struct bio *bio);
+	blk_status_t (*write)(struct block_device *bdev, sector_t sector, struct bio *bio);
 };
 
 /*

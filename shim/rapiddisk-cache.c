@@ -10,8 +10,8 @@
  * file turns them into I/O: read hits are copied out of the RAM disk (or
  * remapped to the cache device when it is no RAM disk of rapiddisk.ko),
  * misses are read from the source through dm-io and copied into the cache,
- * write-through writes go through dm-io, everything else is remapped to the
- * source.
+ * write-through writes are copied into the cache and sent to the source
+ * through dm-io, everything else is remapped to the source.
  */
 #include <linux/module.h>
 #include <linux/device-mapper.h>
@@ -55,6 +55,7 @@ struct rc_bio {
 	int plan;
 	int dir;
 	bool counted;			/* an uncached read/write, not a pass-through */
+	u8 cache_error;			/* write-through: 2 if the direct copy failed */
 };
 
 static struct workqueue_struct *kcached_wq;
@@ -143,7 +144,7 @@ static void rc_fill_write(struct rc_bio *rb)
 	blk_status_t status;
 
 	if (rc->direct) {
-		status = rc->direct->fill(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS,
+		status = rc->direct->write(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS,
 					  rc_bio_of(rb));
 		if (status != BLK_STS_AGAIN) {
 			rc_fill_finish(rb, status == BLK_STS_OK);
@@ -172,12 +173,24 @@ static void rc_fill_read_done(unsigned long error, void *context)
 	}
 }
 
+/* A read miss with a claimed slot: the source is read into the caller's
+ * bio, then copied into the slot. */
+static int rc_fill(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+{
+	struct dm_io_region source = { rc->source->bdev, rb->sector, rb->sectors };
+
+	INIT_WORK(&rb->work, rc_fill_write_work);
+	if (rc_dm_io(rc, bio, REQ_OP_READ, &source, 1, rc_fill_read_done, rb))
+		rc_fill_read_done(1, rb);
+	return DM_MAPIO_SUBMITTED;
+}
+
 static void rc_write_both_done(unsigned long error, void *context)
 {
 	struct rc_bio *rb = context;
 	struct rc_target *rc = rb->rc;
 	struct bio *bio = rc_bio_of(rb);
-	bool source_ok = !(error & 1), cache_ok = !(error & 2);
+	bool source_ok = !(error & 1), cache_ok = !((error | rb->cache_error) & 2);
 
 	RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, source_ok, cache_ok));
 	if (!source_ok)
@@ -190,6 +203,35 @@ static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
 	bio_set_dev(bio, dev->bdev);
 	bio->bi_iter.bi_sector = sector;
 	return DM_MAPIO_REMAPPED;
+}
+
+/*
+ * A write-through write goes to the source and to its cache slot. The slot
+ * is copied here when the cache is a RAM disk of rapiddisk.ko (and no page
+ * has to be waited for), else written with the source through dm-io. FUA
+ * must reach the source: write-through has to be durable.
+ */
+static int rc_write_through(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+{
+	struct dm_io_region both[2] = {
+		{ rc->source->bdev, rb->sector, rb->sectors },
+		{ rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, rb->sectors },
+	};
+	unsigned int regions = 2;
+	blk_status_t status;
+
+	rb->cache_error = 0;
+	if (rc->direct) {
+		status = rc->direct->write(rc->cache->bdev, both[1].sector, bio);
+		if (status != BLK_STS_AGAIN) {
+			regions = 1;
+			rb->cache_error = status == BLK_STS_OK ? 0 : 2;
+		}
+	}
+	if (rc_dm_io(rc, bio, REQ_OP_WRITE | (bio->bi_opf & (REQ_FUA | REQ_SYNC)),
+		     both, regions, rc_write_both_done, rb))
+		rc_write_both_done(3, rb);
+	return DM_MAPIO_SUBMITTED;
 }
 
 /*
@@ -217,7 +259,6 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 {
 	struct rc_target *rc = ti->private;
 	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
-	struct dm_io_region both[2];
 	enum req_op op = bio_op(bio);
 
 	rb->rc = rc;
@@ -243,20 +284,9 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 	case RCACHE_PLAN_HIT:
 		return rc_hit(rc, rb, bio);
 	case RCACHE_PLAN_FILL:
-		INIT_WORK(&rb->work, rc_fill_write_work);
-		both[0] = (struct dm_io_region){ rc->source->bdev, rb->sector, rb->sectors };
-		if (rc_dm_io(rc, bio, REQ_OP_READ, both, 1, rc_fill_read_done, rb))
-			rc_fill_read_done(1, rb);
-		return DM_MAPIO_SUBMITTED;
+		return rc_fill(rc, rb, bio);
 	case RCACHE_PLAN_WRITE_BOTH:
-		both[0] = (struct dm_io_region){ rc->source->bdev, rb->sector, rb->sectors };
-		both[1] = (struct dm_io_region){ rc->cache->bdev,
-						 rb->slot * RC_BLOCK_SECTORS, rb->sectors };
-		/* FUA must reach the source: write-through has to be durable */
-		if (rc_dm_io(rc, bio, REQ_OP_WRITE | (bio->bi_opf & (REQ_FUA | REQ_SYNC)),
-			     both, 2, rc_write_both_done, rb))
-			rc_write_both_done(3, rb);
-		return DM_MAPIO_SUBMITTED;
+		return rc_write_through(rc, rb, bio);
 	default:
 		rb->counted = true;
 		return rc_map_to(rc->source, bio, rb->sector);

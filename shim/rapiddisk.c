@@ -252,14 +252,14 @@ static blk_status_t rd_direct_read(struct block_device *bdev, sector_t sector, s
 	return rd_copy(bdev->bd_disk->private_data, bio, sector, false, true);
 }
 
-static blk_status_t rd_direct_fill(struct block_device *bdev, sector_t sector, struct bio *bio)
+static blk_status_t rd_direct_write(struct block_device *bdev, sector_t sector, struct bio *bio)
 {
 	return rd_copy(bdev->bd_disk->private_data, bio, sector, true, true);
 }
 
 static const struct rapiddisk_direct rd_direct = {
 	.read = rd_direct_read,
-	.fill = rd_direct_fill,
+	.write = rd_direct_write,
 };
 
 const struct rapiddisk_direct *rapiddisk_direct_for(struct block_device *bdev)
