@@ -9,9 +9,11 @@
 //! blocks; within a set a block prefers its "home" way (its block number
 //! modulo `assoc`), so hits on aligned data are found without a scan.
 use crate::args::{Geometry, Mode};
-use crate::slot::{key_of, pack, readers, restate, state_of, Shared, State, KEY_LIMIT};
+use crate::slot::{
+    is_free, key_of, pack, readers, restate, state_of, without_readers, Shared, State, KEY_LIMIT,
+};
 use crate::BLOCK_SECTORS;
-use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::Ordering::{Acquire, Relaxed};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[repr(C)]
@@ -105,13 +107,15 @@ impl<'a> Cache<'a> {
 
     /// The slot holding `key` with valid data, home way first.
     fn find_valid(&self, key: u64) -> Option<u64> {
-        let valid = |w: u64| key_of(w) == key && state_of(w) == State::Valid;
+        let wanted = pack(key, State::Valid);
+        let valid = |w: u64| without_readers(w) == wanted;
         let home = self.shared.home(key);
         if valid(self.word(home)) {
             return Some(home);
         }
-        self.ways(self.shared.set_of(key))
-            .find(|&s| valid(self.word(s)))
+        let (first, words) = self.shared.set_words(self.shared.set_of(key));
+        let way = words.iter().position(|w| valid(w.load(Acquire)))?;
+        Some(first + way as u64)
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
@@ -129,11 +133,23 @@ impl<'a> Cache<'a> {
         let regions = (last_region - first_region)
             .saturating_add(1)
             .min(self.shared.sets.get());
+        // a key k overlaps when k - lowest <= span
+        let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
+        let span = end - lowest;
         let mut busy = false;
         for r in 0..regions {
-            let set = (first_region + r) % self.shared.sets;
-            for slot in self.ways(set).filter(|&s| Some(s) != keep) {
-                busy |= self.invalidate_slot(slot, start, end, dir);
+            let (first, words) = self.shared.set_words((first_region + r) % self.shared.sets);
+            for (way, cell) in words.iter().enumerate() {
+                // keys change under the lock only, and no hit makes an
+                // invalid slot anything else: what this skips stays out
+                let w = cell.load(Acquire);
+                if state_of(w) == State::Invalid || key_of(w).wrapping_sub(lowest) > span {
+                    continue;
+                }
+                let slot = first + way as u64;
+                if Some(slot) != keep {
+                    busy |= self.invalidate_slot(slot, start, end, dir);
+                }
             }
         }
         busy
@@ -181,10 +197,13 @@ impl<'a> Cache<'a> {
         }
         let set = self.shared.set_of(key);
         let ways = self.ways(set);
-        if let Some(s) = ways
-            .clone()
-            .find(|&s| claim_if(self.shared, s, State::Invalid))
-        {
+        let (first, words) = self.shared.set_words(set);
+        let free = (0..)
+            .zip(words)
+            .filter(|(_, cell)| is_free(cell.load(Acquire)))
+            .map(|(way, _)| first + way)
+            .find(|&s| claim_if(self.shared, s, State::Invalid));
+        if let Some(s) = free {
             return Some((s, false));
         }
         let assoc = self.shared.assoc;

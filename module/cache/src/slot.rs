@@ -63,6 +63,17 @@ pub fn state_of(word: u64) -> State {
     }
 }
 
+/// `word` without its reader count: key and state.
+pub fn without_readers(word: u64) -> u64 {
+    word & !(READERS_MAX << READERS_SHIFT)
+}
+
+/// Whether a slot may be claimed: invalid, and no hit in flight.
+pub fn is_free(word: u64) -> bool {
+    // the state and the reader count are the bits above the key
+    word >> READERS_SHIFT == 0
+}
+
 /// Whether a word counts as a cached block (`cached blocks` of the status).
 pub fn holds(word: u64) -> bool {
     state_of(word) == State::Valid
@@ -127,6 +138,19 @@ impl<'a> Shared<'a> {
 
     pub fn word(&self, slot: u64) -> u64 {
         self.cell(slot).load(Acquire)
+    }
+
+    /// The number of the first slot of `set` and the words of its ways, for
+    /// scans that look at every way with one bounds check.
+    pub fn set_words(&self, set: u64) -> (u64, &'a [AtomicU64]) {
+        let first = set * self.assoc.get();
+        let ways = usize::try_from(first)
+            .ok()
+            .and_then(|f| self.words.get(f..f.checked_add(self.geo.assoc as usize)?));
+        match ways {
+            Some(w) => (first, w),
+            None => crate::bug::bug(line!()),
+        }
     }
 
     /// Replaces a slot word by `f(word)` atomically, retrying while hits
