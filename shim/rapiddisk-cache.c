@@ -7,11 +7,11 @@
  * The decisions (argument parsing, set-associative map, block states,
  * invalidation, counters, status text) are made by the Rust core in
  * module/cache (include/rcache_core.h) under this target's spinlock. This
- * file turns them into I/O: read hits are copied out of the RAM disk (or
- * remapped to the cache device when it is no RAM disk of rapiddisk.ko),
- * misses are read from the source through dm-io and copied into the cache,
- * write-through writes are copied into the cache and sent to the source
- * through dm-io, everything else is remapped to the source.
+ * file turns them into I/O. With a RAM disk of rapiddisk.ko as the cache,
+ * blocks are copied between its pages and the bio (hits in map, write-
+ * through data in map, a miss's data in end_io once the source has read
+ * it) and every bio that is no hit goes on to the source. With any other
+ * cache device, hits are remapped to it and cache writes go through dm-io.
  */
 #include <linux/module.h>
 #include <linux/device-mapper.h>
@@ -28,7 +28,7 @@
 #define RC_VERSION		"9.2.0"
 #define RC_BLOCK_SECTORS	8
 #define RC_CACHE_NAME_MAX	127
-/* shim-only plan: the bio was completed in map */
+/* shim-only plan: the target completes the bio itself */
 #define RC_PLAN_DONE		(-1)
 
 struct rc_target {
@@ -47,15 +47,15 @@ struct rc_target {
 /* per-bio state, in the bio's dm per-io data */
 struct rc_bio {
 	struct rc_target *rc;
-	struct work_struct work;	/* writes a miss's data to the cache
-					 * when that may sleep */
+	struct work_struct work;	/* dm-io fills: the cache write */
 	sector_t sector;		/* target-relative */
 	u64 slot;
 	unsigned int sectors;
 	int plan;
 	int dir;
+	struct bvec_iter iter;		/* a fill's data, for the copy in end_io */
 	bool counted;			/* an uncached read/write, not a pass-through */
-	u8 cache_error;			/* write-through: 2 if the direct copy failed */
+	bool cache_ok;			/* write-through: the copy to the slot worked */
 };
 
 static struct workqueue_struct *kcached_wq;
@@ -93,6 +93,24 @@ static struct bio *rc_bio_of(struct rc_bio *rb)
 		spin_unlock_irqrestore(&(rc)->lock, __flags);	\
 	} while (0)
 
+static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
+{
+	bio_set_dev(bio, dev->bdev);
+	bio->bi_iter.bi_sector = sector;
+	return DM_MAPIO_REMAPPED;
+}
+
+static sector_t rc_slot_sector(struct rc_bio *rb)
+{
+	return rb->slot * RC_BLOCK_SECTORS;
+}
+
+/*
+ * Cache devices that are no RAM disk of rapiddisk.ko (or a copy that would
+ * have to wait for a free page): fills and write-through writes go through
+ * dm-io, and the target completes the bio itself.
+ */
+
 static int rc_dm_io(struct rc_target *rc, struct bio *bio, blk_opf_t opf,
 		    struct dm_io_region *where, unsigned int nr,
 		    io_notify_fn done, void *context)
@@ -109,52 +127,20 @@ static int rc_dm_io(struct rc_target *rc, struct bio *bio, blk_opf_t opf,
 	return dm_io(&req, nr, where, NULL, bio_prio(bio));
 }
 
-/* the end of a fill: the caller's data came from the source, so a failed
- * cache write only means the block is not cached */
-static void rc_fill_finish(struct rc_bio *rb, bool cached)
+/* the caller's data came from the source, so a failed cache write only
+ * means the block is not cached */
+static void rc_fill_write_work(struct work_struct *work)
 {
+	struct rc_bio *rb = container_of(work, struct rc_bio, work);
 	struct rc_target *rc = rb->rc;
+	struct dm_io_region cache = { rc->cache->bdev, rc_slot_sector(rb), RC_BLOCK_SECTORS };
+	bool cached = !rc_dm_io(rc, rc_bio_of(rb), REQ_OP_WRITE, &cache, 1, NULL, NULL);
 
 	RC_LOCKED(rc, rcache_fill_done(rc->core, rb->slot, cached));
 	bio_endio(rc_bio_of(rb));
 }
 
-static void rc_fill_write_work(struct work_struct *work)
-{
-	struct rc_bio *rb = container_of(work, struct rc_bio, work);
-	struct rc_target *rc = rb->rc;
-	struct dm_io_region cache = {
-		.bdev = rc->cache->bdev,
-		.sector = rb->slot * RC_BLOCK_SECTORS,
-		.count = RC_BLOCK_SECTORS,
-	};
-
-	rc_fill_finish(rb, !rc_dm_io(rc, rc_bio_of(rb), REQ_OP_WRITE, &cache, 1, NULL, NULL));
-}
-
-/*
- * The data of a miss, read from the source, goes into its cache slot:
- * copied here when the cache is a RAM disk of rapiddisk.ko and no page has
- * to be allocated, else written by a worker (dm-io may complete in
- * interrupt context, where nothing may sleep).
- */
-static void rc_fill_write(struct rc_bio *rb)
-{
-	struct rc_target *rc = rb->rc;
-	blk_status_t status;
-
-	if (rc->direct) {
-		status = rc->direct->write(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS,
-					  rc_bio_of(rb));
-		if (status != BLK_STS_AGAIN) {
-			rc_fill_finish(rb, status == BLK_STS_OK);
-			return;
-		}
-	}
-	queue_work(kcached_wq, &rb->work);
-}
-
-static void rc_fill_read_done(unsigned long error, void *context)
+static void rc_dmio_fill_read_done(unsigned long error, void *context)
 {
 	struct rc_bio *rb = context;
 	struct rc_target *rc = rb->rc;
@@ -162,35 +148,33 @@ static void rc_fill_read_done(unsigned long error, void *context)
 	bool write;
 
 	RC_LOCKED(rc, write = rcache_fill_read_done(rc->core, rb->slot, !error));
-	if (error) {
+	if (error)
 		bio->bi_status = BLK_STS_IOERR;
+	if (write)
+		/* dm-io may complete in interrupt context: write from a worker */
+		queue_work(kcached_wq, &rb->work);
+	else
+		/* failed, or invalidated by a racing write (the data is still right) */
 		bio_endio(bio);
-	} else if (write) {
-		rc_fill_write(rb);
-	} else {
-		/* invalidated by a racing write: the data read is still right */
-		bio_endio(bio);
-	}
 }
 
-/* A read miss with a claimed slot: the source is read into the caller's
- * bio, then copied into the slot. */
-static int rc_fill(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+static int rc_dmio_fill(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	struct dm_io_region source = { rc->source->bdev, rb->sector, rb->sectors };
 
+	rb->plan = RC_PLAN_DONE;
 	INIT_WORK(&rb->work, rc_fill_write_work);
-	if (rc_dm_io(rc, bio, REQ_OP_READ, &source, 1, rc_fill_read_done, rb))
-		rc_fill_read_done(1, rb);
+	if (rc_dm_io(rc, bio, REQ_OP_READ, &source, 1, rc_dmio_fill_read_done, rb))
+		rc_dmio_fill_read_done(1, rb);
 	return DM_MAPIO_SUBMITTED;
 }
 
-static void rc_write_both_done(unsigned long error, void *context)
+static void rc_dmio_write_done(unsigned long error, void *context)
 {
 	struct rc_bio *rb = context;
 	struct rc_target *rc = rb->rc;
 	struct bio *bio = rc_bio_of(rb);
-	bool source_ok = !(error & 1), cache_ok = !((error | rb->cache_error) & 2);
+	bool source_ok = !(error & 1), cache_ok = !(error & 2);
 
 	RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, source_ok, cache_ok));
 	if (!source_ok)
@@ -198,56 +182,78 @@ static void rc_write_both_done(unsigned long error, void *context)
 	bio_endio(bio);
 }
 
-static int rc_map_to(struct dm_dev *dev, struct bio *bio, sector_t sector)
-{
-	bio_set_dev(bio, dev->bdev);
-	bio->bi_iter.bi_sector = sector;
-	return DM_MAPIO_REMAPPED;
-}
-
-/*
- * A write-through write goes to the source and to its cache slot. The slot
- * is copied here when the cache is a RAM disk of rapiddisk.ko (and no page
- * has to be waited for), else written with the source through dm-io. FUA
- * must reach the source: write-through has to be durable.
- */
-static int rc_write_through(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+/* FUA must reach the source: write-through has to be durable */
+static int rc_dmio_write_both(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	struct dm_io_region both[2] = {
 		{ rc->source->bdev, rb->sector, rb->sectors },
-		{ rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, rb->sectors },
+		{ rc->cache->bdev, rc_slot_sector(rb), rb->sectors },
 	};
-	unsigned int regions = 2;
-	blk_status_t status;
 
-	rb->cache_error = 0;
-	if (rc->direct) {
-		status = rc->direct->write(rc->cache->bdev, both[1].sector, bio);
-		if (status != BLK_STS_AGAIN) {
-			regions = 1;
-			rb->cache_error = status == BLK_STS_OK ? 0 : 2;
-		}
-	}
+	rb->plan = RC_PLAN_DONE;
 	if (rc_dm_io(rc, bio, REQ_OP_WRITE | (bio->bi_opf & (REQ_FUA | REQ_SYNC)),
-		     both, regions, rc_write_both_done, rb))
-		rc_write_both_done(3, rb);
+		     both, 2, rc_dmio_write_done, rb))
+		rc_dmio_write_done(3, rb);
 	return DM_MAPIO_SUBMITTED;
 }
 
 /*
+ * A RAM disk of rapiddisk.ko as the cache: blocks are copied between its
+ * pages and the bio, and the bio itself goes to the source.
+ */
+
+/* a read miss: the bio reads the source; rc_fill_end copies the data */
+static int rc_fill(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+{
+	if (!rc->direct)
+		return rc_dmio_fill(rc, rb, bio);
+	/* the source consumes the iterator: keep it for the copy */
+	rb->iter = bio->bi_iter;
+	return rc_map_to(rc->source, bio, rb->sector);
+}
+
+/* the source read of a fill ended (end_io: may be interrupt context) */
+static void rc_fill_end(struct rc_target *rc, struct rc_bio *rb, struct bio *bio,
+			blk_status_t error)
+{
+	bool write, cached;
+
+	RC_LOCKED(rc, write = rcache_fill_read_done(rc->core, rb->slot, !error));
+	if (!write)
+		return;
+	bio->bi_iter = rb->iter;
+	/* without a free page at hand the block is simply not cached */
+	cached = rc->direct->write(rc->cache->bdev, rc_slot_sector(rb), bio) == BLK_STS_OK;
+	RC_LOCKED(rc, rcache_fill_done(rc->core, rb->slot, cached));
+}
+
+/* a write-through write: copied into the slot here, then to the source
+ * with its own flags (FUA and all) */
+static int rc_write_both(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+{
+	blk_status_t status;
+
+	if (!rc->direct)
+		return rc_dmio_write_both(rc, rb, bio);
+	status = rc->direct->write(rc->cache->bdev, rc_slot_sector(rb), bio);
+	if (status == BLK_STS_AGAIN)
+		return rc_dmio_write_both(rc, rb, bio);
+	rb->cache_ok = status == BLK_STS_OK;
+	return rc_map_to(rc->source, bio, rb->sector);
+}
+
+/*
  * A read hit: the slot's reader count is held. Copied from the RAM disk
- * here when it is one of rapiddisk.ko (the reader count drops at once),
- * else remapped to the cache device (it drops in end_io).
+ * here (the reader count drops at once), or remapped to a cache device
+ * that is no RAM disk of rapiddisk.ko (it drops in end_io).
  */
 static int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	blk_status_t status;
 
-	if (!rc->direct) {
-		rb->plan = RCACHE_PLAN_HIT;
-		return rc_map_to(rc->cache, bio, rb->slot * RC_BLOCK_SECTORS);
-	}
-	status = rc->direct->read(rc->cache->bdev, rb->slot * RC_BLOCK_SECTORS, bio);
+	if (!rc->direct)
+		return rc_map_to(rc->cache, bio, rc_slot_sector(rb));
+	status = rc->direct->read(rc->cache->bdev, rc_slot_sector(rb), bio);
 	rcache_hit_done(rc->hits, rb->slot, status == BLK_STS_OK);
 	rb->plan = RC_PLAN_DONE;
 	bio->bi_status = status;
@@ -264,20 +270,22 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 	rb->rc = rc;
 	rb->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	rb->sectors = bio_sectors(bio);
-	rb->plan = RCACHE_PLAN_SOURCE;
 	rb->dir = op_is_write(op) ? RCACHE_WRITE : RCACHE_READ;
 	rb->counted = false;
 
 	if ((op != REQ_OP_READ && op != REQ_OP_WRITE) || !bio_has_data(bio)) {
 		/* flush, discard, write-zeroes: to the source, cache invalidated */
+		rb->plan = RCACHE_PLAN_SOURCE;
 		RC_LOCKED(rc, rcache_map_passthrough(rc->core, rb->sector, rb->sectors));
 		return rc_map_to(rc->source, bio, rb->sector);
 	}
 
 	/* a hit on its block's home way needs no lock */
 	if (rb->dir == RCACHE_READ &&
-	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot))
+	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot)) {
+		rb->plan = RCACHE_PLAN_HIT;
 		return rc_hit(rc, rb, bio);
+	}
 	RC_LOCKED(rc, rb->plan = rcache_map(rc->core, rb->dir, rb->sector,
 					    rb->sectors, &rb->slot));
 	switch (rb->plan) {
@@ -286,7 +294,7 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 	case RCACHE_PLAN_FILL:
 		return rc_fill(rc, rb, bio);
 	case RCACHE_PLAN_WRITE_BOTH:
-		return rc_write_through(rc, rb, bio);
+		return rc_write_both(rc, rb, bio);
 	default:
 		rb->counted = true;
 		return rc_map_to(rc->source, bio, rb->sector);
@@ -302,13 +310,19 @@ static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 	case RCACHE_PLAN_HIT:
 		rcache_hit_done(rc->hits, rb->slot, !*error);
 		break;
+	case RCACHE_PLAN_FILL:
+		rc_fill_end(rc, rb, bio, *error);
+		break;
+	case RCACHE_PLAN_WRITE_BOTH:
+		RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, !*error, rb->cache_ok));
+		break;
 	case RCACHE_PLAN_SOURCE:
 		/* invalidate again: a fill may have raced with this write */
 		RC_LOCKED(rc, rcache_source_done(rc->core, rb->dir, rb->sector,
 						 rb->sectors, rb->counted));
 		break;
 	default:
-		/* fills, write-through writes and direct hits finished above */
+		/* completed by the target itself (direct hits, dm-io) */
 		break;
 	}
 	return DM_ENDIO_DONE;

@@ -208,6 +208,13 @@ remapped_hits() {
 	check "$when: hit correct" cmp /tmp/f <(read4k /dev/mapper/$name 104000)
 	check_eq "$when: one hit" $((hits + 1)) "$(rc_stat $name 'cache hits')"
 	check_eq "$when: the fill reached the cache device" $((cw + 1)) "$(rc_stat $name 'cache writes')"
+	head -c 4096 /dev/urandom >/tmp/g
+	write4k /dev/mapper/$name 104008 /tmp/g
+	settle
+	hits=$(rc_stat $name 'cache hits')
+	check "$when: write-through reached the source" cmp /tmp/g <(read4k "$src" 104008)
+	check "$when: write-through block reads back" cmp /tmp/g <(read4k /dev/mapper/$name 104008)
+	check_eq "$when: it was a hit on the cache device" $((hits + 1)) "$(rc_stat $name 'cache hits')"
 	check "$when: fio verify" fio --name=remap --filename=/dev/mapper/$name --direct=1 \
 		--ioengine=psync --rw=randrw --bs=4k --size=8M --verify=crc32c --verify_fatal=1 \
 		--verify_state_save=0 --output=/tmp/fio-remap.log

@@ -58,9 +58,11 @@ dm_remove rcf-flakey
 # removal while busy
 dmsetup create rcf --table "0 262144 rapiddisk-cache $loop /dev/rd0 65536 0"
 fio --name=busy --filename=/dev/mapper/rcf --direct=1 --ioengine=psync --rw=randwrite --bs=4k \
-	--size=32M --verify=crc32c --verify_fatal=1 --verify_state_save=0 --output=/tmp/fio-busy.log & p=$!
-for i in $(seq 100); do
-	[ "$(dmsetup info -c --noheadings -o open rcf)" -gt 0 ] && break
+	--size=64M --verify=crc32c --verify_fatal=1 --verify_state_save=0 --output=/tmp/fio-busy.log & p=$!
+# fio opens the device once to size it before it opens it for I/O: wait
+# for its writes, not for the first open
+for i in $(seq 150); do
+	[ "$(dmsetup info -c --noheadings -o open rcf)" -gt 0 ] && [ "$(rc_stat rcf writes)" -gt 0 ] && break
 	sleep 0.2
 done
 check_fails "remove while fio runs is refused" dmsetup remove rcf
