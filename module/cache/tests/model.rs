@@ -5,12 +5,13 @@
 //! the version number of the write that wrote it (0 at first).
 #![cfg(feature = "host")]
 
+mod common;
+
 use proptest::prelude::*;
-use rcache::args::{Geometry, Mode};
+use rcache::args::Mode;
 use rcache::map::{Cache, Dir, Plan};
 use rcache::slot::Shared;
 use std::collections::VecDeque;
-use std::sync::atomic::AtomicU64;
 
 const SECTORS: u64 = 256;
 
@@ -178,17 +179,11 @@ impl World<'_> {
 }
 
 fn run(ops: Vec<Op>, assoc: u32, sets: u64, mode: Mode) {
-    let geo = Geometry {
-        blocks: assoc as u64 * sets,
-        sets,
-        assoc,
-        mode,
-    };
-    let words: Vec<AtomicU64> = (0..geo.blocks).map(|_| AtomicU64::new(0)).collect();
-    let shared = Shared::new(geo, &words).unwrap();
-    let mut fifo = vec![0u32; sets as usize];
+    let mut backing = common::backing(assoc, sets, mode);
+    let geo = backing.geo;
+    let shared = Shared::new(geo, &backing.words).unwrap();
     let mut w = World {
-        cache: Cache::new(&shared, &mut fifo).unwrap(),
+        cache: Cache::new(&shared, &mut backing.fifo).unwrap(),
         source: vec![0; SECTORS as usize],
         cache_dev: vec![[(u64::MAX, 0); 8]; geo.blocks as usize],
         committed: vec![0; SECTORS as usize],

@@ -12,11 +12,12 @@
 //! Partial or unaligned I/O and write-around writes only invalidate.
 #![cfg(feature = "host")]
 
+mod common;
+
 use proptest::prelude::*;
 use rcache::args::{Geometry, Mode};
 use rcache::map::{Cache, Dir, Plan, Stats};
 use rcache::slot::{key_of, state_of, Shared, State};
-use std::sync::atomic::AtomicU64;
 
 #[derive(Debug, Clone, Copy)]
 enum Op {
@@ -183,16 +184,10 @@ fn run_cache(cache: &mut Cache, op: Op) -> Plan {
 }
 
 fn check(ops: &[Op], assoc: u32, sets: u64, mode: Mode) {
-    let geo = Geometry {
-        blocks: assoc as u64 * sets,
-        sets,
-        assoc,
-        mode,
-    };
-    let words: Vec<AtomicU64> = (0..geo.blocks).map(|_| AtomicU64::new(0)).collect();
-    let shared = Shared::new(geo, &words).unwrap();
-    let mut fifo = vec![0u32; sets as usize];
-    let mut cache = Cache::new(&shared, &mut fifo).unwrap();
+    let mut backing = common::backing(assoc, sets, mode);
+    let (geo, words) = (backing.geo, &backing.words);
+    let shared = Shared::new(geo, words).unwrap();
+    let mut cache = Cache::new(&shared, &mut backing.fifo).unwrap();
     let mut reference = Reference {
         geo,
         slots: vec![None; geo.blocks as usize],
