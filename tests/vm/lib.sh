@@ -38,9 +38,9 @@ load_rd() {
 	insmod "$RD_BUILD/rapiddisk.ko" "$@"
 }
 
-unload_rd() { rmmod rapiddisk; }
+unload_rd() { rmmod_settled rapiddisk; }
 
-# udev is not running in the VM: devtmpfs creates the nodes; wait for one
+# devtmpfs creates the nodes, possibly a moment after attach; wait for one
 wait_node() {
 	local i
 	for i in $(seq 50); do [ -b "$1" ] && return 0; sleep 0.1; done
@@ -80,7 +80,7 @@ load_rc() {
 	modprobe -q loop 2>/dev/null
 	insmod "$RD_BUILD/rapiddisk-cache.ko"
 }
-unload_rc() { rmmod rapiddisk-cache; }
+unload_rc() { rmmod_settled rapiddisk-cache; }
 
 # read4k DEV SECTOR / write4k DEV SECTOR FILE: one direct 4 KiB I/O
 read4k() { dd if="$1" bs=4096 count=1 skip=$(($2 * 512)) iflag=direct,skip_bytes status=none; }
@@ -95,6 +95,19 @@ settle() { udevadm settle 2>/dev/null || sleep 1; }
 
 # remove a mapping once udev has let go of it
 dm_remove() { settle; dmsetup remove --retry "$1"; }
+
+# rmmod_settled MODULE: udev's probes of freshly attached disks hold them
+# (and so the module) open for a moment; a module that stays in use still
+# fails after the last try, with rmmod's own message
+rmmod_settled() {
+	local try
+	for try in 1 2 3 4 5; do
+		settle
+		rmmod "$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	rmmod "$1"
+}
 
 # ---- the rapiddisk command
 RAPIDDISK=$RD_TOP/target/release/rapiddisk
