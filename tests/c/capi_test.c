@@ -59,6 +59,15 @@ static void check_has(const char *haystack, const char *needle, const char *what
 		printf("  missing: %s\n  in:      %s\n", needle, haystack ? haystack : "(NULL)");
 }
 
+/* udev probes a disk after attach and resize and holds it open meanwhile;
+ * flush and detach need no other open, so wait for udev first (as an admin
+ * would) */
+static void settle(void)
+{
+	if (system("udevadm settle 2>/dev/null") != 0)
+		sleep(1);
+}
+
 /* the list document; NULL (and the value in *rc) on failure */
 static char *list(int *rc)
 {
@@ -251,6 +260,7 @@ int main(int argc, char **argv)
 	if (fd >= 0)
 		close(fd);
 	check_rc(rapiddisk_lock(rd, 0), 0, "unlock");
+	settle();
 	check_rc(rapiddisk_flush(rd), 0, "flush");
 
 	/* map the source behind the disk */
@@ -303,6 +313,7 @@ int main(int argc, char **argv)
 	check_rc(rapiddisk_stats_json(map, &out), -1, "stats of the removed mapping is -1");
 
 	/* writeback through dm-writecache, which wants a clean cache disk */
+	settle();
 	check_rc(rapiddisk_flush(rd), 0, "flush before writeback");
 	check_rc(rapiddisk_map(rd, source, RAPIDDISK_WRITEBACK, map, sizeof(map)), 0, "map writeback");
 	snprintf(want, sizeof(want), "rc-wb_%s", strrchr(source, '/') + 1);
@@ -313,6 +324,7 @@ int main(int argc, char **argv)
 	check_has(out, "\"num_discard_req\": ", "writeback stats have the extended counters");
 	rapiddisk_free(out);
 	check_rc(rapiddisk_unmap(map), 0, "unmap writeback");
+	settle();
 	check_rc(rapiddisk_detach(rd), 0, "detach");
 	/* with no RAM disk left, upstream checks that first */
 	check_rc(rapiddisk_detach(rd), had_disks ? -1 : -EINVAL, "detach again fails");
