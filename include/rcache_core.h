@@ -86,7 +86,9 @@ const char *rcache_reason_text(int reason);
 /* lock-free: the shared part (fixed for the life of c), a read hit on the
  * home way of its block (true: remap to *slot), the end of any read hit */
 const struct rcache_shared *rcache_shared(const struct rcache *c);
-bool rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u64 *slot);
+/* cpu: the caller's CPU, for the line of the hit counter it counts on */
+bool rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u32 cpu,
+		    u64 *slot);
 void rcache_hit_done(const struct rcache_shared *s, u64 slot, bool ok);
 
 /* returns an enum rcache_plan; *slot is the cache block for HIT/FILL/WRITE_BOTH */

@@ -282,7 +282,8 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 
 	/* a hit on its block's home way needs no lock */
 	if (rb->dir == RCACHE_READ &&
-	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, &rb->slot)) {
+	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, raw_smp_processor_id(),
+			   &rb->slot)) {
 		rb->plan = RCACHE_PLAN_HIT;
 		return rc_hit(rc, rb, bio);
 	}

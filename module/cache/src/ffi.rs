@@ -181,7 +181,8 @@ pub unsafe extern "C" fn rcache_shared(c: *const Rcache) -> *const RcacheShared 
 }
 
 /// A read of `sectors` at `sector` that is a hit on its home way: returns
-/// true and the slot to remap to. Needs no lock.
+/// true and the slot to remap to. Needs no lock; `cpu` picks the line of
+/// the hit counter.
 ///
 /// # Safety
 /// `s` came from rcache_shared; `slot` is writable.
@@ -190,12 +191,13 @@ pub unsafe extern "C" fn rcache_try_hit(
     s: *const RcacheShared,
     sector: u64,
     sectors: u64,
+    cpu: u32,
     slot: *mut u64,
 ) -> bool {
     let (Some(s), Some(slot)) = (s.as_ref(), slot.as_mut()) else {
         return false;
     };
-    match s.try_hit(sector, sectors) {
+    match s.try_hit(sector, sectors, cpu) {
         Some(found) => {
             *slot = found;
             true

@@ -2,7 +2,9 @@
 use core::ffi::c_void;
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 
-const HEADER: usize = 16;
+/// The size header; as large as the strictest alignment of the values
+/// kept in this memory (the cache-line counters of `slot::Shared`).
+const HEADER: usize = 64;
 
 #[no_mangle]
 pub extern "C" fn rcache_cb_vzalloc(size: usize) -> *mut c_void {

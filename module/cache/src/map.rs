@@ -86,12 +86,12 @@ impl<'a> Cache<'a> {
 
     /// All counters, the lock-free hits included.
     pub fn stats(&self) -> Stats {
-        let hits = self.shared.hits.load(Relaxed);
+        let hits = self.shared.hits.sum();
         Stats {
             reads: self.counts.reads + hits,
             cache_hits: self.counts.cache_hits + hits,
             cache_reads: self.counts.cache_reads + hits,
-            cached_blocks: self.shared.cached_blocks.load(Relaxed),
+            cached_blocks: self.shared.cached_blocks.0.load(Relaxed),
             ..self.counts
         }
     }
@@ -236,7 +236,9 @@ impl<'a> Cache<'a> {
         if dir == Dir::Read && whole_block {
             if let Some(slot) = self.find_valid(sector) {
                 if self.shared.enter(slot, sector) {
-                    self.shared.hits.fetch_add(1, Relaxed);
+                    self.counts.reads += 1;
+                    self.counts.cache_hits += 1;
+                    self.counts.cache_reads += 1;
                     return Plan::Hit(slot);
                 }
                 // the reader count is full: read around the cache

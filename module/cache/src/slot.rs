@@ -79,6 +79,32 @@ pub fn holds(word: u64) -> bool {
     state_of(word) == State::Valid
 }
 
+/// A counter in a cache line of its own: updating it does not take the
+/// line of the read-mostly geometry away from the other CPUs.
+#[repr(align(64))]
+#[derive(Default)]
+pub struct LineCounter(pub AtomicU64);
+
+/// How many lines the hit counter is spread over (CPUs beyond share them).
+pub const HIT_STRIPES: usize = 16;
+
+/// Reads served as lock-free hits, one line per CPU (modulo HIT_STRIPES),
+/// so hits on different CPUs do not contend for one counter.
+#[derive(Default)]
+pub struct HitCounter([LineCounter; HIT_STRIPES]);
+
+impl HitCounter {
+    pub fn add(&self, cpu: u32) {
+        if let Some(line) = self.0.get(cpu as usize % HIT_STRIPES) {
+            line.0.fetch_add(1, Relaxed);
+        }
+    }
+
+    pub fn sum(&self) -> u64 {
+        self.0.iter().map(|line| line.0.load(Relaxed)).sum()
+    }
+}
+
 /// The slots, the geometry that places keys, and the counters the
 /// lock-free hit path updates.
 pub struct Shared<'a> {
@@ -87,10 +113,10 @@ pub struct Shared<'a> {
     pub assoc: NonZeroU64,
     assoc_shift: u32,
     words: &'a [AtomicU64],
-    /// reads served as hits (also counted in `reads`)
-    pub hits: AtomicU64,
+    /// reads served as lock-free hits (also counted in `reads`)
+    pub hits: HitCounter,
     /// slots holding data
-    pub cached_blocks: AtomicU64,
+    pub cached_blocks: LineCounter,
 }
 
 impl<'a> Shared<'a> {
@@ -105,8 +131,8 @@ impl<'a> Shared<'a> {
             assoc: NonZeroU64::new(geo.assoc as u64)?,
             assoc_shift: geo.assoc.trailing_zeros(),
             words,
-            hits: AtomicU64::new(0),
-            cached_blocks: AtomicU64::new(0),
+            hits: HitCounter::default(),
+            cached_blocks: LineCounter::default(),
         })
     }
 
@@ -164,8 +190,8 @@ impl<'a> Shared<'a> {
             match cell.compare_exchange_weak(old, new, AcqRel, Acquire) {
                 Ok(_) => {
                     match (holds(old), holds(new)) {
-                        (true, false) => self.cached_blocks.fetch_sub(1, Relaxed),
-                        (false, true) => self.cached_blocks.fetch_add(1, Relaxed),
+                        (true, false) => self.cached_blocks.0.fetch_sub(1, Relaxed),
+                        (false, true) => self.cached_blocks.0.fetch_add(1, Relaxed),
                         _ => 0,
                     };
                     return Some(old);
@@ -187,8 +213,9 @@ impl<'a> Shared<'a> {
 
     /// A read of `sectors` at `sector` served from its home slot without
     /// the lock, if that slot holds it: the slot to remap to. Counted as a
-    /// read and a hit.
-    pub fn try_hit(&self, sector: u64, sectors: u64) -> Option<u64> {
+    /// read and a hit, on the counter line of `cpu` (the caller's CPU; any
+    /// number is correct, the caller's own keeps the line local).
+    pub fn try_hit(&self, sector: u64, sectors: u64, cpu: u32) -> Option<u64> {
         if sectors != crate::BLOCK_SECTORS || sector >= KEY_LIMIT {
             return None;
         }
@@ -196,7 +223,7 @@ impl<'a> Shared<'a> {
         if !self.enter(slot, sector) {
             return None;
         }
-        self.hits.fetch_add(1, Relaxed);
+        self.hits.add(cpu);
         Some(slot)
     }
 
@@ -222,5 +249,29 @@ impl<'a> Shared<'a> {
         if left.is_none() {
             crate::bug::bug(line!());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_on_any_cpu_number_add_up() {
+        let hits = HitCounter::default();
+        for cpu in [0, 1, 15, 16, 17, 4095, u32::MAX] {
+            hits.add(cpu);
+        }
+        assert_eq!(hits.sum(), 7);
+        // modulo 16: 0 and 16 share line 0, 1 and 17 line 1, the rest line 15
+        assert_eq!(hits.0[0].0.load(Relaxed), 2);
+        assert_eq!(hits.0[1].0.load(Relaxed), 2);
+        assert_eq!(hits.0[15].0.load(Relaxed), 3);
+    }
+
+    #[test]
+    fn counters_own_their_cache_lines() {
+        assert_eq!(core::mem::align_of::<LineCounter>(), 64);
+        assert_eq!(core::mem::size_of::<HitCounter>(), 64 * HIT_STRIPES);
     }
 }

@@ -75,9 +75,11 @@ impl World<'_> {
         {
             return; // overlapping concurrent writes have no defined result
         }
-        // reads try the lock-free hit first, as the target does
+        // reads try the lock-free hit first, as the target does (on a CPU
+        // that changes from I/O to I/O)
+        let cpu = self.next_version as u32;
         let lock_free = match dir {
-            Dir::Read => self.cache.shared().try_hit(sector, len).map(Plan::Hit),
+            Dir::Read => self.cache.shared().try_hit(sector, len, cpu).map(Plan::Hit),
             Dir::Write => None,
         };
         let plan = lock_free.unwrap_or_else(|| self.cache.map(dir, sector, len));

@@ -167,7 +167,11 @@ fn run_cache(cache: &mut Cache, op: Op) -> Plan {
         }
     };
     let plan = match dir {
-        Dir::Read => cache.shared().try_hit(sector, len).map(Plan::Hit),
+        // hits counted on lines of "CPUs" that vary with the sector
+        Dir::Read => cache
+            .shared()
+            .try_hit(sector, len, sector as u32)
+            .map(Plan::Hit),
         Dir::Write => None,
     }
     .unwrap_or_else(|| cache.map(dir, sector, len));
