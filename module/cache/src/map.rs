@@ -105,17 +105,32 @@ impl<'a> Cache<'a> {
         first..first + self.shared.geo.assoc as u64
     }
 
-    /// The slot holding `key` with valid data, home way first.
-    fn find_valid(&self, key: u64) -> Option<u64> {
+    /// A whole-block read of `key`: `Ok` with the slot holding it valid
+    /// (home way first), or `Err` telling whether any slot holds a block
+    /// it overlaps (to invalidate before the miss is filled). One pass over
+    /// the sets `invalidate` would scan: a valid copy of `key` is one of
+    /// the overlapping slots, and keys live in their own set only.
+    fn read_lookup(&self, key: u64) -> Result<u64, bool> {
         let wanted = pack(key, State::Valid);
-        let valid = |w: u64| without_readers(w) == wanted;
         let home = self.shared.home(key);
-        if valid(self.word(home)) {
-            return Some(home);
+        if without_readers(self.word(home)) == wanted {
+            return Ok(home);
         }
-        let (first, words) = self.shared.set_words(self.shared.set_of(key));
-        let way = words.iter().position(|w| valid(w.load(Acquire)))?;
-        Some(first + way as u64)
+        let scope = self.overlap_scope(key, key + (BLOCK_SECTORS - 1));
+        let mut overlaps = false;
+        for set in scope.sets() {
+            let (first, words) = self.shared.set_words(set);
+            for (way, cell) in words.iter().enumerate() {
+                let w = cell.load(Acquire);
+                if scope.holds_overlap(w) {
+                    if without_readers(w) == wanted {
+                        return Ok(first + way as u64);
+                    }
+                    overlaps = true;
+                }
+            }
+        }
+        Err(overlaps)
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
@@ -124,26 +139,33 @@ impl<'a> Cache<'a> {
         self.invalidate_except(start, end, dir, None)
     }
 
-    fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
-        // keys in [start - 7, end] overlap; visit the sets of their regions,
-        // each set once (a long range may wrap around all sets)
-        let shift = self.shared.region_shift();
-        let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> shift;
-        let last_region = end >> shift;
-        let regions = (last_region - first_region)
-            .saturating_add(1)
-            .min(self.shared.sets.get());
-        // a key k overlaps when k - lowest <= span
+    /// Where blocks overlapping sectors `[start, end]` can be: keys in
+    /// `[start - 7, end]`, in the sets of their regions.
+    fn overlap_scope(&self, start: u64, end: u64) -> OverlapScope {
         let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
-        let span = end - lowest;
+        let shift = self.shared.region_shift();
+        let first_region = lowest >> shift;
+        OverlapScope {
+            lowest,
+            span: end - lowest,
+            first_region,
+            // a long range may wrap around all sets: each set once
+            regions: ((end >> shift) - first_region)
+                .saturating_add(1)
+                .min(self.shared.sets.get()),
+            sets: self.shared.sets,
+        }
+    }
+
+    fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
+        let scope = self.overlap_scope(start, end);
         let mut busy = false;
-        for r in 0..regions {
-            let (first, words) = self.shared.set_words((first_region + r) % self.shared.sets);
+        for set in scope.sets() {
+            let (first, words) = self.shared.set_words(set);
             for (way, cell) in words.iter().enumerate() {
                 // keys change under the lock only, and no hit makes an
                 // invalid slot anything else: what this skips stays out
-                let w = cell.load(Acquire);
-                if state_of(w) == State::Invalid || key_of(w).wrapping_sub(lowest) > span {
+                if !scope.holds_overlap(cell.load(Acquire)) {
                     continue;
                 }
                 let slot = first + way as u64;
@@ -233,17 +255,22 @@ impl<'a> Cache<'a> {
     pub fn map(&mut self, dir: Dir, sector: u64, sectors: u64) -> Plan {
         let end = sector + sectors.max(1) - 1;
         let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
+        // a read miss invalidates only when the lookup saw overlapping blocks
+        let mut overlaps = true;
         if dir == Dir::Read && whole_block {
-            if let Some(slot) = self.find_valid(sector) {
-                if self.shared.enter(slot, sector) {
+            match self.read_lookup(sector) {
+                Err(seen) => overlaps = seen,
+                Ok(slot) if self.shared.enter(slot, sector) => {
                     self.counts.reads += 1;
                     self.counts.cache_hits += 1;
                     self.counts.cache_reads += 1;
                     return Plan::Hit(slot);
                 }
-                // the reader count is full: read around the cache
-                self.counts.reads += 1;
-                return self.uncached(dir);
+                Ok(_) => {
+                    // the reader count is full: read around the cache
+                    self.counts.reads += 1;
+                    return self.uncached(dir);
+                }
             }
         }
         match dir {
@@ -254,7 +281,7 @@ impl<'a> Cache<'a> {
             self.invalidate(sector, end, dir);
             return self.uncached(dir);
         }
-        if self.invalidate(sector, end, dir) {
+        if overlaps && self.invalidate(sector, end, dir) {
             return self.uncached(dir);
         }
         let Some((slot, replaced)) = self.claim_victim(sector) else {
@@ -350,7 +377,7 @@ impl<'a> Cache<'a> {
 
     /// Whether `key` is cached (test support).
     pub fn cached(&self, key: u64) -> bool {
-        self.find_valid(key).is_some()
+        self.read_lookup(key).is_ok()
     }
 }
 
@@ -358,5 +385,25 @@ impl<'a> Cache<'a> {
     /// Hand back the memory given to `new`.
     pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
         (self.shared, self.fifo)
+    }
+}
+
+/// The slots `invalidate` looks at for a range (see `Cache::overlap_scope`).
+struct OverlapScope {
+    lowest: u64,
+    span: u64,
+    first_region: u64,
+    regions: u64,
+    sets: core::num::NonZeroU64,
+}
+
+impl OverlapScope {
+    fn sets(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.regions).map(|r| (self.first_region + r) % self.sets)
+    }
+
+    /// Whether a slot word holds a block overlapping the range.
+    fn holds_overlap(&self, word: u64) -> bool {
+        state_of(word) != State::Invalid && key_of(word).wrapping_sub(self.lowest) <= self.span
     }
 }
