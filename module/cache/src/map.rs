@@ -106,31 +106,37 @@ impl<'a> Cache<'a> {
     }
 
     /// A whole-block read of `key`: `Ok` with the slot holding it valid
-    /// (home way first), or `Err` telling whether any slot holds a block
-    /// it overlaps (to invalidate before the miss is filled). One pass over
-    /// the sets `invalidate` would scan: a valid copy of `key` is one of
-    /// the overlapping slots, and keys live in their own set only.
-    fn read_lookup(&self, key: u64) -> Result<u64, bool> {
+    /// (home way first), or what the miss needs to know. One pass over the
+    /// sets `invalidate` would scan: a valid copy of `key` is one of the
+    /// overlapping slots, and keys live in their own set only.
+    fn read_lookup(&self, key: u64) -> Result<u64, Miss> {
         let wanted = pack(key, State::Valid);
         let home = self.shared.home(key);
         if without_readers(self.word(home)) == wanted {
             return Ok(home);
         }
+        let own_set = self.shared.set_of(key);
         let scope = self.overlap_scope(key, key + (BLOCK_SECTORS - 1));
-        let mut overlaps = false;
+        let mut miss = Miss {
+            overlaps: false,
+            free: None,
+        };
         for set in scope.sets() {
             let (first, words) = self.shared.set_words(set);
+            let look_for_free = set == own_set;
             for (way, cell) in words.iter().enumerate() {
                 let w = cell.load(Acquire);
                 if scope.holds_overlap(w) {
                     if without_readers(w) == wanted {
                         return Ok(first + way as u64);
                     }
-                    overlaps = true;
+                    miss.overlaps = true;
+                } else if look_for_free && miss.free.is_none() && is_free(w) {
+                    miss.free = Some(first + way as u64);
                 }
             }
         }
-        Err(overlaps)
+        Err(miss)
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
@@ -202,9 +208,11 @@ impl<'a> Cache<'a> {
     }
 
     /// Claims a slot for a new `key` (in progress): its home way if free,
-    /// any free way, else the first valid way without readers from the
-    /// set's FIFO pointer. Returns the slot and whether it held a block.
-    fn claim_victim(&mut self, key: u64) -> Option<(u64, bool)> {
+    /// the first free way, else the first valid way without readers from
+    /// the set's FIFO pointer. Returns the slot and whether it held a block.
+    /// `free`: the first free way as a pass over the set just saw it, if
+    /// the caller made one (`Some(None)`: it saw none).
+    fn claim_victim(&mut self, key: u64, free: Option<Option<u64>>) -> Option<(u64, bool)> {
         let claimed = pack(key, State::InProgress);
         let claim_if = |shared: &Shared, slot: u64, want: State| {
             shared
@@ -220,11 +228,16 @@ impl<'a> Cache<'a> {
         let set = self.shared.set_of(key);
         let ways = self.ways(set);
         let (first, words) = self.shared.set_words(set);
-        let free = (0..)
-            .zip(words)
-            .filter(|(_, cell)| is_free(cell.load(Acquire)))
-            .map(|(way, _)| first + way)
-            .find(|&s| claim_if(self.shared, s, State::Invalid));
+        // the pass's finding holds unless a hit let go of a slot since
+        // (then this takes a valid way where a free one was: still right)
+        let free = match free {
+            Some(seen) => seen.filter(|&s| claim_if(self.shared, s, State::Invalid)),
+            None => (0..)
+                .zip(words)
+                .filter(|(_, cell)| is_free(cell.load(Acquire)))
+                .map(|(way, _)| first + way)
+                .find(|&s| claim_if(self.shared, s, State::Invalid)),
+        };
         if let Some(s) = free {
             return Some((s, false));
         }
@@ -255,11 +268,12 @@ impl<'a> Cache<'a> {
     pub fn map(&mut self, dir: Dir, sector: u64, sectors: u64) -> Plan {
         let end = sector + sectors.max(1) - 1;
         let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
-        // a read miss invalidates only when the lookup saw overlapping blocks
-        let mut overlaps = true;
+        // what a read miss's lookup saw: it invalidates only when that saw
+        // overlapping blocks, and then looks for a free way again
+        let mut seen: Option<Miss> = None;
         if dir == Dir::Read && whole_block {
             match self.read_lookup(sector) {
-                Err(seen) => overlaps = seen,
+                Err(miss) => seen = Some(miss),
                 Ok(slot) if self.shared.enter(slot, sector) => {
                     self.counts.reads += 1;
                     self.counts.cache_hits += 1;
@@ -281,10 +295,12 @@ impl<'a> Cache<'a> {
             self.invalidate(sector, end, dir);
             return self.uncached(dir);
         }
+        let overlaps = seen.is_none_or(|miss| miss.overlaps);
         if overlaps && self.invalidate(sector, end, dir) {
             return self.uncached(dir);
         }
-        let Some((slot, replaced)) = self.claim_victim(sector) else {
+        let free = seen.filter(|_| !overlaps).map(|miss| miss.free);
+        let Some((slot, replaced)) = self.claim_victim(sector, free) else {
             return self.uncached(dir);
         };
         match (dir, replaced) {
@@ -355,10 +371,19 @@ impl<'a> Cache<'a> {
     /// the other blocks it overlaps: once invalidated by a racing read its
     /// slot no longer kept a fill that started meanwhile from caching data
     /// read from the source before this write reached it.
+    ///
+    /// Every I/O mapped meanwhile that overlaps the block invalidated this
+    /// slot (reads included: they find it in progress). So a slot still in
+    /// progress means none did, no fill can have started, and the set needs
+    /// no second look.
     pub fn write_done(&mut self, slot: u64, source_ok: bool, cache_ok: bool) {
-        let key = key_of(self.word(slot));
+        let word = self.word(slot);
+        let raced = state_of(word) != State::InProgress;
         self.finish(slot, source_ok && cache_ok);
-        self.invalidate_except(key, key + (BLOCK_SECTORS - 1), Dir::Write, Some(slot));
+        if raced {
+            let key = key_of(word);
+            self.invalidate_except(key, key + (BLOCK_SECTORS - 1), Dir::Write, Some(slot));
+        }
     }
 
     /// An uncached (or pass-through) I/O ended: a fill that raced with it
@@ -386,6 +411,15 @@ impl<'a> Cache<'a> {
     pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
         (self.shared, self.fifo)
     }
+}
+
+/// What the lookup pass of a read miss saw.
+#[derive(Clone, Copy)]
+struct Miss {
+    /// a slot holds a block the read overlaps
+    overlaps: bool,
+    /// the first free way of the key's set
+    free: Option<u64>,
 }
 
 /// The slots `invalidate` looks at for a range (see `Cache::overlap_scope`).
