@@ -105,38 +105,17 @@ impl<'a> Cache<'a> {
         first..first + self.shared.geo.assoc as u64
     }
 
-    /// A whole-block read of `key`: `Ok` with the slot holding it valid
-    /// (home way first), or what the miss needs to know. One pass over the
-    /// sets `invalidate` would scan: a valid copy of `key` is one of the
-    /// overlapping slots, and keys live in their own set only.
-    fn read_lookup(&self, key: u64) -> Result<u64, Miss> {
+    /// The slot holding `key` with valid data, home way first.
+    fn find_valid(&self, key: u64) -> Option<u64> {
         let wanted = pack(key, State::Valid);
+        let valid = |w: u64| without_readers(w) == wanted;
         let home = self.shared.home(key);
-        if without_readers(self.word(home)) == wanted {
-            return Ok(home);
+        if valid(self.word(home)) {
+            return Some(home);
         }
-        let own_set = self.shared.set_of(key);
-        let scope = self.overlap_scope(key, key + (BLOCK_SECTORS - 1));
-        let mut miss = Miss {
-            overlaps: false,
-            free: None,
-        };
-        for set in scope.sets() {
-            let (first, words) = self.shared.set_words(set);
-            let look_for_free = set == own_set;
-            for (way, cell) in words.iter().enumerate() {
-                let w = cell.load(Acquire);
-                if scope.holds_overlap(w) {
-                    if without_readers(w) == wanted {
-                        return Ok(first + way as u64);
-                    }
-                    miss.overlaps = true;
-                } else if look_for_free && miss.free.is_none() && is_free(w) {
-                    miss.free = Some(first + way as u64);
-                }
-            }
-        }
-        Err(miss)
+        let (first, words) = self.shared.set_words(self.shared.set_of(key));
+        let way = words.iter().position(|w| valid(w.load(Acquire)))?;
+        Some(first + way as u64)
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
@@ -145,33 +124,26 @@ impl<'a> Cache<'a> {
         self.invalidate_except(start, end, dir, None)
     }
 
-    /// Where blocks overlapping sectors `[start, end]` can be: keys in
-    /// `[start - 7, end]`, in the sets of their regions.
-    fn overlap_scope(&self, start: u64, end: u64) -> OverlapScope {
-        let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
-        let shift = self.shared.region_shift();
-        let first_region = lowest >> shift;
-        OverlapScope {
-            lowest,
-            span: end - lowest,
-            first_region,
-            // a long range may wrap around all sets: each set once
-            regions: ((end >> shift) - first_region)
-                .saturating_add(1)
-                .min(self.shared.sets.get()),
-            sets: self.shared.sets,
-        }
-    }
-
     fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
-        let scope = self.overlap_scope(start, end);
+        // keys in [start - 7, end] overlap; visit the sets of their regions,
+        // each set once (a long range may wrap around all sets)
+        let shift = self.shared.region_shift();
+        let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> shift;
+        let last_region = end >> shift;
+        let regions = (last_region - first_region)
+            .saturating_add(1)
+            .min(self.shared.sets.get());
+        // a key k overlaps when k - lowest <= span
+        let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
+        let span = end - lowest;
         let mut busy = false;
-        for set in scope.sets() {
-            let (first, words) = self.shared.set_words(set);
+        for r in 0..regions {
+            let (first, words) = self.shared.set_words((first_region + r) % self.shared.sets);
             for (way, cell) in words.iter().enumerate() {
                 // keys change under the lock only, and no hit makes an
                 // invalid slot anything else: what this skips stays out
-                if !scope.holds_overlap(cell.load(Acquire)) {
+                let w = cell.load(Acquire);
+                if state_of(w) == State::Invalid || key_of(w).wrapping_sub(lowest) > span {
                     continue;
                 }
                 let slot = first + way as u64;
@@ -208,11 +180,9 @@ impl<'a> Cache<'a> {
     }
 
     /// Claims a slot for a new `key` (in progress): its home way if free,
-    /// the first free way, else the first valid way without readers from
-    /// the set's FIFO pointer. Returns the slot and whether it held a block.
-    /// `free`: the first free way as a pass over the set just saw it, if
-    /// the caller made one (`Some(None)`: it saw none).
-    fn claim_victim(&mut self, key: u64, free: Option<Option<u64>>) -> Option<(u64, bool)> {
+    /// any free way, else the first valid way without readers from the
+    /// set's FIFO pointer. Returns the slot and whether it held a block.
+    fn claim_victim(&mut self, key: u64) -> Option<(u64, bool)> {
         let claimed = pack(key, State::InProgress);
         let claim_if = |shared: &Shared, slot: u64, want: State| {
             shared
@@ -228,16 +198,11 @@ impl<'a> Cache<'a> {
         let set = self.shared.set_of(key);
         let ways = self.ways(set);
         let (first, words) = self.shared.set_words(set);
-        // the pass's finding holds unless a hit let go of a slot since
-        // (then this takes a valid way where a free one was: still right)
-        let free = match free {
-            Some(seen) => seen.filter(|&s| claim_if(self.shared, s, State::Invalid)),
-            None => (0..)
-                .zip(words)
-                .filter(|(_, cell)| is_free(cell.load(Acquire)))
-                .map(|(way, _)| first + way)
-                .find(|&s| claim_if(self.shared, s, State::Invalid)),
-        };
+        let free = (0..)
+            .zip(words)
+            .filter(|(_, cell)| is_free(cell.load(Acquire)))
+            .map(|(way, _)| first + way)
+            .find(|&s| claim_if(self.shared, s, State::Invalid));
         if let Some(s) = free {
             return Some((s, false));
         }
@@ -268,23 +233,17 @@ impl<'a> Cache<'a> {
     pub fn map(&mut self, dir: Dir, sector: u64, sectors: u64) -> Plan {
         let end = sector + sectors.max(1) - 1;
         let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
-        // what a read miss's lookup saw: it invalidates only when that saw
-        // overlapping blocks, and then looks for a free way again
-        let mut seen: Option<Miss> = None;
         if dir == Dir::Read && whole_block {
-            match self.read_lookup(sector) {
-                Err(miss) => seen = Some(miss),
-                Ok(slot) if self.shared.enter(slot, sector) => {
+            if let Some(slot) = self.find_valid(sector) {
+                if self.shared.enter(slot, sector) {
                     self.counts.reads += 1;
                     self.counts.cache_hits += 1;
                     self.counts.cache_reads += 1;
                     return Plan::Hit(slot);
                 }
-                Ok(_) => {
-                    // the reader count is full: read around the cache
-                    self.counts.reads += 1;
-                    return self.uncached(dir);
-                }
+                // the reader count is full: read around the cache
+                self.counts.reads += 1;
+                return self.uncached(dir);
             }
         }
         match dir {
@@ -295,12 +254,10 @@ impl<'a> Cache<'a> {
             self.invalidate(sector, end, dir);
             return self.uncached(dir);
         }
-        let overlaps = seen.is_none_or(|miss| miss.overlaps);
-        if overlaps && self.invalidate(sector, end, dir) {
+        if self.invalidate(sector, end, dir) {
             return self.uncached(dir);
         }
-        let free = seen.filter(|_| !overlaps).map(|miss| miss.free);
-        let Some((slot, replaced)) = self.claim_victim(sector, free) else {
+        let Some((slot, replaced)) = self.claim_victim(sector) else {
             return self.uncached(dir);
         };
         match (dir, replaced) {
@@ -402,7 +359,7 @@ impl<'a> Cache<'a> {
 
     /// Whether `key` is cached (test support).
     pub fn cached(&self, key: u64) -> bool {
-        self.read_lookup(key).is_ok()
+        self.find_valid(key).is_some()
     }
 }
 
@@ -410,34 +367,5 @@ impl<'a> Cache<'a> {
     /// Hand back the memory given to `new`.
     pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
         (self.shared, self.fifo)
-    }
-}
-
-/// What the lookup pass of a read miss saw.
-#[derive(Clone, Copy)]
-struct Miss {
-    /// a slot holds a block the read overlaps
-    overlaps: bool,
-    /// the first free way of the key's set
-    free: Option<u64>,
-}
-
-/// The slots `invalidate` looks at for a range (see `Cache::overlap_scope`).
-struct OverlapScope {
-    lowest: u64,
-    span: u64,
-    first_region: u64,
-    regions: u64,
-    sets: core::num::NonZeroU64,
-}
-
-impl OverlapScope {
-    fn sets(&self) -> impl Iterator<Item = u64> + '_ {
-        (0..self.regions).map(|r| (self.first_region + r) % self.sets)
-    }
-
-    /// Whether a slot word holds a block overlapping the range.
-    fn holds_overlap(&self, word: u64) -> bool {
-        state_of(word) != State::Invalid && key_of(word).wrapping_sub(self.lowest) <= self.span
     }
 }
