@@ -280,7 +280,7 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 		return rc_map_to(rc->source, bio, rb->sector);
 	}
 
-	/* a hit on its block's home way needs no lock */
+	/* a hit on its block's home way (or the hinted way) needs no lock */
 	if (rb->dir == RCACHE_READ &&
 	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, raw_smp_processor_id(),
 			   &rb->slot)) {

@@ -180,9 +180,9 @@ pub unsafe extern "C" fn rcache_shared(c: *const Rcache) -> *const RcacheShared 
     c.as_ref().map_or(core::ptr::null(), |c| c.shared())
 }
 
-/// A read of `sectors` at `sector` that is a hit on its home way: returns
-/// true and the slot to remap to. Needs no lock; `cpu` picks the line of
-/// the hit counter.
+/// A read of `sectors` at `sector` that is a hit on its home way or on the
+/// way its hint points to: returns true and the slot to remap to. Needs no
+/// lock; `cpu` picks the line of the hit counter.
 ///
 /// # Safety
 /// `s` came from rcache_shared; `slot` is writable.

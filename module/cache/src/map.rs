@@ -1,16 +1,18 @@
 //! The set-associative block map: lookups, fills, write-through writes,
 //! invalidation and replacement, run under the target's lock. Read hits
-//! on a block's home way also run without it (`slot::Shared::try_hit`), so
-//! every change of a slot word here is a compare-and-swap.
+//! on a block's home way, or on the way its home's hint points to, also run
+//! without it (`slot::Shared::try_hit`), so every change of a slot word here
+//! is a compare-and-swap.
 //!
 //! A key is the exact start sector of a 4 KiB I/O (upstream semantics: an
 //! unaligned 4 KiB read is cached under its own key) and covers
 //! `[key, key + 8)`. Sectors map to sets by 4 KiB block runs of `assoc`
 //! blocks; within a set a block prefers its "home" way (its block number
-//! modulo `assoc`), so hits on aligned data are found without a scan.
+//! modulo `assoc`), so hits on aligned data are found without a scan; a
+//! block placed elsewhere is recorded in the hint of its home way.
 use crate::args::{Geometry, Mode};
 use crate::slot::{
-    is_free, key_of, pack, readers, restate, state_of, without_readers, Shared, State, KEY_LIMIT,
+    holds_valid, is_free, key_of, readers, rekey, restate, state_of, Shared, State, KEY_LIMIT,
 };
 use crate::BLOCK_SECTORS;
 use core::sync::atomic::Ordering::{Acquire, Relaxed};
@@ -105,13 +107,17 @@ impl<'a> Cache<'a> {
         first..first + self.shared.geo.assoc as u64
     }
 
-    /// The slot holding `key` with valid data, home way first.
+    /// The slot holding `key` with valid data: home way, hinted way, then
+    /// the whole set.
     fn find_valid(&self, key: u64) -> Option<u64> {
-        let wanted = pack(key, State::Valid);
-        let valid = |w: u64| without_readers(w) == wanted;
+        let valid = |w: u64| holds_valid(w, key);
         let home = self.shared.home(key);
         if valid(self.word(home)) {
             return Some(home);
+        }
+        let hinted = self.shared.hinted(home);
+        if valid(self.word(hinted)) {
+            return Some(hinted);
         }
         let (first, words) = self.shared.set_words(self.shared.set_of(key));
         let way = words.iter().position(|w| valid(w.load(Acquire)))?;
@@ -164,10 +170,10 @@ impl<'a> Cache<'a> {
                 return None;
             }
             match state_of(w) {
-                State::Valid if readers(w) == 0 => Some(pack(key, State::Invalid)),
+                State::Valid if readers(w) == 0 => Some(rekey(w, key, State::Invalid)),
                 // the hits in flight read the old data; the last one frees it
                 State::Valid => Some(restate(w, State::Stale)),
-                State::InProgress => Some(pack(key, State::InProgressInvalid)),
+                State::InProgress => Some(rekey(w, key, State::InProgressInvalid)),
                 State::Invalid | State::Stale | State::InProgressInvalid => None,
             }
         });
@@ -183,18 +189,29 @@ impl<'a> Cache<'a> {
     /// any free way, else the first valid way without readers from the
     /// set's FIFO pointer. Returns the slot and whether it held a block.
     fn claim_victim(&mut self, key: u64) -> Option<(u64, bool)> {
-        let claimed = pack(key, State::InProgress);
-        let claim_if = |shared: &Shared, slot: u64, want: State| {
-            shared
-                .update(slot, |w| {
-                    (state_of(w) == want && readers(w) == 0).then_some(claimed)
-                })
-                .is_some()
-        };
         let home = self.shared.home(key);
-        if claim_if(self.shared, home, State::Invalid) {
+        if self.claim_if(home, key, State::Invalid) {
             return Some((home, false));
         }
+        let claimed = self.claim_elsewhere(key);
+        if let Some((slot, _)) = claimed {
+            self.shared.set_hint(home, slot);
+        }
+        claimed
+    }
+
+    /// Makes `slot` hold `key` in progress if it is in state `want` with no
+    /// readers.
+    fn claim_if(&self, slot: u64, key: u64, want: State) -> bool {
+        self.shared
+            .update(slot, |w| {
+                (state_of(w) == want && readers(w) == 0).then(|| rekey(w, key, State::InProgress))
+            })
+            .is_some()
+    }
+
+    /// `claim_victim` once the home way is taken.
+    fn claim_elsewhere(&mut self, key: u64) -> Option<(u64, bool)> {
         let set = self.shared.set_of(key);
         let ways = self.ways(set);
         let (first, words) = self.shared.set_words(set);
@@ -202,7 +219,7 @@ impl<'a> Cache<'a> {
             .zip(words)
             .filter(|(_, cell)| is_free(cell.load(Acquire)))
             .map(|(way, _)| first + way)
-            .find(|&s| claim_if(self.shared, s, State::Invalid));
+            .find(|&s| self.claim_if(s, key, State::Invalid));
         if let Some(s) = free {
             return Some((s, false));
         }
@@ -210,7 +227,7 @@ impl<'a> Cache<'a> {
         let start = *self.fifo.get(set as usize)? as u64;
         let found = (0..assoc.get())
             .map(|i| (start + i) % assoc)
-            .find(|&way| claim_if(self.shared, ways.start + way, State::Valid));
+            .find(|&way| self.claim_if(ways.start + way, key, State::Valid));
         let next = match found {
             Some(way) => (way + 1) % assoc,
             None => (start + 1) % assoc,
@@ -294,7 +311,8 @@ impl<'a> Cache<'a> {
                 State::InProgressInvalid => false,
                 _ => return None,
             };
-            Some(pack(
+            Some(rekey(
+                w,
                 key_of(w),
                 if valid { State::Valid } else { State::Invalid },
             ))

@@ -1,13 +1,21 @@
 //! The slot words and everything that may run without the target's lock:
 //! read hits (`try_hit`) and their completion (`hit_done`).
 //!
-//! A slot is one u64: the key (the exact start sector of a 4 KiB I/O) in
-//! the low 53 bits, the number of read hits in flight on it in the next 8,
-//! and the state in the top 3 (8 bytes of metadata per 4 KiB block). A hit
-//! adds itself to the reader count with one compare-and-swap while the slot
-//! is `Valid`; nothing else may reuse a slot whose count is not zero, so a
-//! remapped read never sees the block overwritten. Invalidation of a slot
-//! with readers marks it `Stale`; the last reader to leave frees it.
+//! A slot is one u64 (8 bytes of metadata per 4 KiB block): the key (the
+//! exact start sector of a 4 KiB I/O) in the low 45 bits, a hint in the next
+//! 10, the number of read hits in flight on it in the next 6 and the state
+//! in the top 3. A hit adds itself to the reader count with one
+//! compare-and-swap while the slot is `Valid`; nothing else may reuse a slot
+//! whose count is not zero, so a remapped read never sees the block
+//! overwritten. Invalidation of a slot with readers marks it `Stale`; the
+//! last reader to leave frees it.
+//!
+//! The hint of a slot belongs to the keys whose home way it is, not to the
+//! key it holds: it is where the last of them that had to go elsewhere in
+//! the set was put (as a distance from the home way). A hit tries the home
+//! way and then that one, so blocks that lost their home way to another are
+//! still found without the lock and without a scan of the set. A stale hint
+//! costs one look at a slot that does not hold the key.
 use crate::args::Geometry;
 use crate::BLOCK_SHIFT;
 use core::num::NonZeroU64;
@@ -27,22 +35,32 @@ pub enum State {
     InProgressInvalid = 4,
 }
 
-const KEY_BITS: u32 = 53;
-const READERS_SHIFT: u32 = KEY_BITS;
+const KEY_BITS: u32 = 45;
+const HINT_SHIFT: u32 = KEY_BITS;
+const HINT_BITS: u32 = 10;
+const READERS_SHIFT: u32 = HINT_SHIFT + HINT_BITS;
 const STATE_SHIFT: u32 = 61;
 const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+const HINT_MASK: u64 = ((1 << HINT_BITS) - 1) << HINT_SHIFT;
+const STATE_MASK: u64 = 7 << STATE_SHIFT;
 const READER_ONE: u64 = 1 << READERS_SHIFT;
 const READERS_MAX: u64 = (1 << (STATE_SHIFT - READERS_SHIFT)) - 1;
-/// Keys are sectors below this (4 EiB of source).
+/// Keys are sectors below this (16 PiB of source; I/O beyond goes
+/// uncached).
 pub const KEY_LIMIT: u64 = 1 << KEY_BITS;
+/// Hints reach ways this far from the home way (all of a set of up to 1024
+/// ways).
+const HINT_LIMIT: u64 = 1 << HINT_BITS;
 
-pub fn pack(key: u64, state: State) -> u64 {
-    (key & KEY_MASK) | ((state as u64) << STATE_SHIFT)
+/// A word for a slot with no readers: `key` in `state`, the hint of the
+/// slot's old word `word` kept.
+pub fn rekey(word: u64, key: u64, state: State) -> u64 {
+    (word & HINT_MASK) | (key & KEY_MASK) | ((state as u64) << STATE_SHIFT)
 }
 
 /// `word` with another state, key and readers kept.
 pub fn restate(word: u64, state: State) -> u64 {
-    (word & !(7 << STATE_SHIFT)) | ((state as u64) << STATE_SHIFT)
+    (word & !STATE_MASK) | ((state as u64) << STATE_SHIFT)
 }
 
 pub fn key_of(word: u64) -> u64 {
@@ -63,14 +81,18 @@ pub fn state_of(word: u64) -> State {
     }
 }
 
-/// `word` without its reader count: key and state.
-pub fn without_readers(word: u64) -> u64 {
-    word & !(READERS_MAX << READERS_SHIFT)
+/// Whether `word` holds `key` with valid data.
+pub fn holds_valid(word: u64, key: u64) -> bool {
+    word & (KEY_MASK | STATE_MASK) == (key & KEY_MASK) | ((State::Valid as u64) << STATE_SHIFT)
+}
+
+fn hint_of(word: u64) -> u64 {
+    (word & HINT_MASK) >> HINT_SHIFT
 }
 
 /// Whether a slot may be claimed: invalid, and no hit in flight.
 pub fn is_free(word: u64) -> bool {
-    // the state and the reader count are the bits above the key
+    // the state and the reader count are the bits above key and hint
     word >> READERS_SHIFT == 0
 }
 
@@ -155,6 +177,25 @@ impl<'a> Shared<'a> {
             + ((key >> BLOCK_SHIFT) & (self.geo.assoc as u64 - 1))
     }
 
+    /// The slot the hint of `home` points to.
+    pub fn hinted(&self, home: u64) -> u64 {
+        let mask = self.assoc.get() - 1;
+        (home & !mask) | (home.wrapping_add(hint_of(self.word(home))) & mask)
+    }
+
+    /// Records that a key whose home way is `home` went to `slot` (of the
+    /// same set); a distance the hint cannot hold leaves it as it was.
+    pub fn set_hint(&self, home: u64, slot: u64) {
+        let distance = slot.wrapping_sub(home) & (self.assoc.get() - 1);
+        if distance >= HINT_LIMIT {
+            return;
+        }
+        let hint = distance << HINT_SHIFT;
+        self.update(home, |w| {
+            (w & HINT_MASK != hint).then_some((w & !HINT_MASK) | hint)
+        });
+    }
+
     fn cell(&self, slot: u64) -> &AtomicU64 {
         match self.words.get(slot as usize) {
             Some(w) => w,
@@ -211,18 +252,25 @@ impl<'a> Shared<'a> {
         .is_some()
     }
 
-    /// A read of `sectors` at `sector` served from its home slot without
-    /// the lock, if that slot holds it: the slot to remap to. Counted as a
-    /// read and a hit, on the counter line of `cpu` (the caller's CPU; any
-    /// number is correct, the caller's own keeps the line local).
+    /// A read of `sectors` at `sector` served without the lock, if its
+    /// home slot or the slot the home's hint points to holds it: the slot
+    /// to remap to. Counted as a read and a hit, on the counter line of
+    /// `cpu` (the caller's CPU; any number is correct, the caller's own
+    /// keeps the line local).
     pub fn try_hit(&self, sector: u64, sectors: u64, cpu: u32) -> Option<u64> {
         if sectors != crate::BLOCK_SECTORS || sector >= KEY_LIMIT {
             return None;
         }
-        let slot = self.home(sector);
-        if !self.enter(slot, sector) {
-            return None;
-        }
+        let home = self.home(sector);
+        let slot = if self.enter(home, sector) {
+            home
+        } else {
+            let hinted = self.hinted(home);
+            if hinted == home || !self.enter(hinted, sector) {
+                return None;
+            }
+            hinted
+        };
         self.hits.add(cpu);
         Some(slot)
     }
@@ -241,7 +289,7 @@ impl<'a> Shared<'a> {
             };
             let left = restate(w - READER_ONE, state);
             Some(if readers(left) == 0 && state == State::Stale {
-                pack(key_of(w), State::Invalid)
+                rekey(w, key_of(w), State::Invalid)
             } else {
                 left
             })

@@ -3,11 +3,14 @@
 //! states of all slots, the plan and every counter must equal what the
 //! rules below give. The rules, for a whole aligned 4 KiB block:
 //! - a read of a cached key is a hit (its home way first, then the set's
-//!   ways in order);
+//!   ways in order), taken without the lock when the key is on its home way
+//!   or where the hint of its home way points;
 //! - anything else first invalidates every slot whose 8 sectors overlap the
 //!   I/O, in the sets of the 4 KiB runs it touches;
 //! - a new block goes to its home way if free, else to the lowest free way,
-//!   else replaces the way the set's FIFO pointer finds first.
+//!   else replaces the way the set's FIFO pointer finds first; unless it
+//!   went to its free home way, the home way's hint then points to it (if
+//!   it is less than 1024 ways away).
 //!
 //! Partial or unaligned I/O and write-around writes only invalidate.
 #![cfg(feature = "host")]
@@ -41,6 +44,10 @@ struct Reference {
     geo: Geometry,
     slots: Vec<Option<u64>>,
     fifo: Vec<u64>,
+    /// per slot: how many ways after it (round its set) the hint points
+    hints: Vec<u64>,
+    /// whether the last read hit was one without the lock
+    lock_free: bool,
     stats: Stats,
 }
 
@@ -55,6 +62,11 @@ impl Reference {
 
     fn home(&self, key: u64) -> u64 {
         self.set_of(key) * self.assoc() + (key / 8) % self.assoc()
+    }
+
+    fn hinted(&self, home: u64) -> u64 {
+        let set_start = home - home % self.assoc();
+        set_start + (home + self.hints[home as usize]) % self.assoc()
     }
 
     fn ways(&self, set: u64) -> std::ops::Range<u64> {
@@ -86,24 +98,39 @@ impl Reference {
         let free = std::iter::once(home)
             .chain(self.ways(set))
             .find(|&s| self.slots[s as usize].is_none());
-        if let Some(slot) = free {
-            return (slot, false);
+        let claimed = match free {
+            Some(slot) if slot == home => return (slot, false),
+            Some(slot) => (slot, false),
+            None => {
+                let way = self.fifo[set as usize];
+                self.fifo[set as usize] = (way + 1) % self.assoc();
+                (set * self.assoc() + way, true)
+            }
+        };
+        let distance =
+            (claimed.0 + self.assoc() - home % self.assoc() - set * self.assoc()) % self.assoc();
+        if distance < 1024 {
+            self.hints[home as usize] = distance;
         }
-        let way = self.fifo[set as usize];
-        self.fifo[set as usize] = (way + 1) % self.assoc();
-        (set * self.assoc() + way, true)
+        claimed
     }
 
-    /// The plan of one I/O, completed at once (`Source` for pass-through).
-    fn run(&mut self, op: Op) -> Plan {
+    /// The plan of one I/O, completed at once (`Source` for pass-through),
+    /// and whether it is a hit taken without the lock.
+    fn run(&mut self, op: Op) -> (Plan, bool) {
         let (dir, sector, len) = match op {
             Op::Read(s, l) => (Dir::Read, s, l),
             Op::Write(s, l) => (Dir::Write, s, l),
             Op::Discard(s, l) => {
                 self.invalidate(s, s + l - 1, Dir::Write, None);
-                return Plan::Source;
+                return (Plan::Source, false);
             }
         };
+        (self.plan(dir, sector, len), self.lock_free)
+    }
+
+    fn plan(&mut self, dir: Dir, sector: u64, len: u64) -> Plan {
+        self.lock_free = false;
         let end = sector + len - 1;
         let whole = len == 8;
         if dir == Dir::Read && whole {
@@ -112,6 +139,8 @@ impl Reference {
                 .chain(self.ways(set))
                 .find(|&s| self.slots[s as usize] == Some(sector));
             if let Some(slot) = found {
+                let home = self.home(sector);
+                self.lock_free = slot == home || slot == self.hinted(home);
                 self.stats.reads += 1;
                 self.stats.cache_hits += 1;
                 self.stats.cache_reads += 1;
@@ -156,25 +185,23 @@ impl Reference {
     }
 }
 
-/// The same I/O through the cache, completed at once.
-fn run_cache(cache: &mut Cache, op: Op) -> Plan {
+/// The same I/O through the cache, completed at once, and whether it was
+/// a hit taken without the lock.
+fn run_cache(cache: &mut Cache, op: Op) -> (Plan, bool) {
     let (dir, sector, len) = match op {
         Op::Read(s, l) => (Dir::Read, s, l),
         Op::Write(s, l) => (Dir::Write, s, l),
         Op::Discard(s, l) => {
             cache.map_passthrough(s, l);
-            return Plan::Source;
+            return (Plan::Source, false);
         }
     };
-    let plan = match dir {
+    let lock_free = match dir {
         // hits counted on lines of "CPUs" that vary with the sector
-        Dir::Read => cache
-            .shared()
-            .try_hit(sector, len, sector as u32)
-            .map(Plan::Hit),
+        Dir::Read => cache.shared().try_hit(sector, len, sector as u32),
         Dir::Write => None,
-    }
-    .unwrap_or_else(|| cache.map(dir, sector, len));
+    };
+    let plan = lock_free.map_or_else(|| cache.map(dir, sector, len), Plan::Hit);
     match plan {
         Plan::Hit(slot) => cache.hit_done(slot, true),
         Plan::Fill(slot) => {
@@ -184,7 +211,7 @@ fn run_cache(cache: &mut Cache, op: Op) -> Plan {
         Plan::WriteBoth(slot) => cache.write_done(slot, true, true),
         Plan::Source => cache.source_done(dir, sector, len, true),
     }
-    plan
+    (plan, lock_free.is_some())
 }
 
 fn check(ops: &[Op], assoc: u32, sets: u64, mode: Mode) {
@@ -196,12 +223,15 @@ fn check(ops: &[Op], assoc: u32, sets: u64, mode: Mode) {
         geo,
         slots: vec![None; geo.blocks as usize],
         fifo: vec![0; sets as usize],
+        hints: vec![0; geo.blocks as usize],
+        lock_free: false,
         stats: Stats::default(),
     };
     for (i, &op) in ops.iter().enumerate() {
         let want = reference.run(op);
         let got = run_cache(&mut cache, op);
-        assert_eq!(got, want, "plan of op {i} ({op:?})");
+        assert_eq!(got.0, want.0, "plan of op {i} ({op:?})");
+        assert_eq!(got.1, want.1, "lock-free hit or not, op {i} ({op:?})");
         let slots: Vec<Option<u64>> = words
             .iter()
             .map(|w| {
@@ -233,6 +263,12 @@ proptest! {
     fn wide_sets_policy(ops in prop::collection::vec(op(4096), 1..400)) {
         // 128 ways: bit maps and scans span several words
         check(&ops, 128, 2, Mode::WriteThrough);
+    }
+
+    #[test]
+    fn hints_beyond_reach_policy(ops in prop::collection::vec(op(65536), 1..400)) {
+        // 2048 ways: a block may land further away than a hint reaches
+        check(&ops, 2048, 1, Mode::WriteThrough);
     }
 
     #[test]
