@@ -15,6 +15,7 @@ use crate::slot::{
     holds_valid, is_free, key_of, readers, rekey, restate, state_of, Shared, State, KEY_LIMIT,
 };
 use crate::BLOCK_SECTORS;
+use core::num::NonZeroU64;
 use core::sync::atomic::Ordering::{Acquire, Relaxed};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -107,21 +108,65 @@ impl<'a> Cache<'a> {
         first..first + self.shared.geo.assoc as u64
     }
 
-    /// The slot holding `key` with valid data: home way, hinted way, then
-    /// the whole set.
-    fn find_valid(&self, key: u64) -> Option<u64> {
-        let valid = |w: u64| holds_valid(w, key);
+    /// The slot holding `key` with valid data, if the home way or the
+    /// hinted way holds it (no scan).
+    fn find_near(&self, key: u64) -> Option<u64> {
         let home = self.shared.home(key);
-        if valid(self.word(home)) {
+        if holds_valid(self.word(home), key) {
             return Some(home);
         }
         let hinted = self.shared.hinted(home);
-        if valid(self.word(hinted)) {
-            return Some(hinted);
+        holds_valid(self.word(hinted), key).then_some(hinted)
+    }
+
+    /// A whole-block read of `key`: `Ok` with the slot holding it valid, or
+    /// what the miss needs to know. One pass over the sets `invalidate`
+    /// would scan: a valid copy of `key` is one of the slots overlapping
+    /// it, and keys live in their own set only.
+    fn read_lookup(&self, key: u64) -> Result<u64, Miss> {
+        if let Some(slot) = self.find_near(key) {
+            return Ok(slot);
         }
-        let (first, words) = self.shared.set_words(self.shared.set_of(key));
-        let way = words.iter().position(|w| valid(w.load(Acquire)))?;
-        Some(first + way as u64)
+        let own_set = self.shared.set_of(key);
+        let scope = self.overlap_scope(key, key + (BLOCK_SECTORS - 1));
+        let mut miss = Miss {
+            overlaps: false,
+            free: None,
+        };
+        for set in scope.sets() {
+            let (first, words) = self.shared.set_words(set);
+            let look_for_free = set == own_set;
+            for (way, cell) in (0..).zip(words) {
+                let w = cell.load(Acquire);
+                if scope.holds_overlap(w) {
+                    if holds_valid(w, key) {
+                        return Ok(first + way);
+                    }
+                    miss.overlaps = true;
+                } else if look_for_free && miss.free.is_none() && is_free(w) {
+                    miss.free = Some(first + way);
+                }
+            }
+        }
+        Err(miss)
+    }
+
+    /// Where blocks overlapping sectors `[start, end]` can be: keys in
+    /// `[start - 7, end]`, in the sets of their regions.
+    fn overlap_scope(&self, start: u64, end: u64) -> OverlapScope {
+        let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
+        let shift = self.shared.region_shift();
+        let first_region = lowest >> shift;
+        OverlapScope {
+            lowest,
+            span: end - lowest,
+            first_region,
+            // a long range may wrap around all sets: each set once
+            regions: ((end >> shift) - first_region)
+                .saturating_add(1)
+                .min(self.shared.sets.get()),
+            sets: self.shared.sets,
+        }
     }
 
     /// Invalidate every slot whose block overlaps sectors `[start, end]`.
@@ -131,28 +176,17 @@ impl<'a> Cache<'a> {
     }
 
     fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
-        // keys in [start - 7, end] overlap; visit the sets of their regions,
-        // each set once (a long range may wrap around all sets)
-        let shift = self.shared.region_shift();
-        let first_region = start.saturating_sub(BLOCK_SECTORS - 1) >> shift;
-        let last_region = end >> shift;
-        let regions = (last_region - first_region)
-            .saturating_add(1)
-            .min(self.shared.sets.get());
-        // a key k overlaps when k - lowest <= span
-        let lowest = start.saturating_sub(BLOCK_SECTORS - 1);
-        let span = end - lowest;
+        let scope = self.overlap_scope(start, end);
         let mut busy = false;
-        for r in 0..regions {
-            let (first, words) = self.shared.set_words((first_region + r) % self.shared.sets);
-            for (way, cell) in words.iter().enumerate() {
+        for set in scope.sets() {
+            let (first, words) = self.shared.set_words(set);
+            for (way, cell) in (0..).zip(words) {
                 // keys change under the lock only, and no hit makes an
                 // invalid slot anything else: what this skips stays out
-                let w = cell.load(Acquire);
-                if state_of(w) == State::Invalid || key_of(w).wrapping_sub(lowest) > span {
+                if !scope.holds_overlap(cell.load(Acquire)) {
                     continue;
                 }
-                let slot = first + way as u64;
+                let slot = first + way;
                 if Some(slot) != keep {
                     busy |= self.invalidate_slot(slot, start, end, dir);
                 }
@@ -186,14 +220,16 @@ impl<'a> Cache<'a> {
     }
 
     /// Claims a slot for a new `key` (in progress): its home way if free,
-    /// any free way, else the first valid way without readers from the
-    /// set's FIFO pointer. Returns the slot and whether it held a block.
-    fn claim_victim(&mut self, key: u64) -> Option<(u64, bool)> {
+    /// the first free way, else the first valid way without readers from
+    /// the set's FIFO pointer. Returns the slot and whether it held a block.
+    /// `free`: the first free way as a pass over the set just saw it, if
+    /// the caller made one (`Some(None)`: it saw none).
+    fn claim_victim(&mut self, key: u64, free: Option<Option<u64>>) -> Option<(u64, bool)> {
         let home = self.shared.home(key);
         if self.claim_if(home, key, State::Invalid) {
             return Some((home, false));
         }
-        let claimed = self.claim_elsewhere(key);
+        let claimed = self.claim_elsewhere(key, free);
         if let Some((slot, _)) = claimed {
             self.shared.set_hint(home, slot);
         }
@@ -211,15 +247,20 @@ impl<'a> Cache<'a> {
     }
 
     /// `claim_victim` once the home way is taken.
-    fn claim_elsewhere(&mut self, key: u64) -> Option<(u64, bool)> {
+    fn claim_elsewhere(&mut self, key: u64, free: Option<Option<u64>>) -> Option<(u64, bool)> {
         let set = self.shared.set_of(key);
         let ways = self.ways(set);
         let (first, words) = self.shared.set_words(set);
-        let free = (0..)
-            .zip(words)
-            .filter(|(_, cell)| is_free(cell.load(Acquire)))
-            .map(|(way, _)| first + way)
-            .find(|&s| self.claim_if(s, key, State::Invalid));
+        // the pass's finding holds unless a hit let go of a slot since
+        // (then this takes a valid way where a free one was: still right)
+        let free = match free {
+            Some(seen) => seen.filter(|&s| self.claim_if(s, key, State::Invalid)),
+            None => (0..)
+                .zip(words)
+                .filter(|(_, cell)| is_free(cell.load(Acquire)))
+                .map(|(way, _)| first + way)
+                .find(|&s| self.claim_if(s, key, State::Invalid)),
+        };
         if let Some(s) = free {
             return Some((s, false));
         }
@@ -250,17 +291,23 @@ impl<'a> Cache<'a> {
     pub fn map(&mut self, dir: Dir, sector: u64, sectors: u64) -> Plan {
         let end = sector + sectors.max(1) - 1;
         let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
+        // what a read miss's lookup saw: it invalidates only when that saw
+        // overlapping blocks, and then looks for a free way again
+        let mut seen: Option<Miss> = None;
         if dir == Dir::Read && whole_block {
-            if let Some(slot) = self.find_valid(sector) {
-                if self.shared.enter(slot, sector) {
+            match self.read_lookup(sector) {
+                Err(miss) => seen = Some(miss),
+                Ok(slot) if self.shared.enter(slot, sector) => {
                     self.counts.reads += 1;
                     self.counts.cache_hits += 1;
                     self.counts.cache_reads += 1;
                     return Plan::Hit(slot);
                 }
-                // the reader count is full: read around the cache
-                self.counts.reads += 1;
-                return self.uncached(dir);
+                Ok(_) => {
+                    // the reader count is full: read around the cache
+                    self.counts.reads += 1;
+                    return self.uncached(dir);
+                }
             }
         }
         match dir {
@@ -271,10 +318,12 @@ impl<'a> Cache<'a> {
             self.invalidate(sector, end, dir);
             return self.uncached(dir);
         }
-        if self.invalidate(sector, end, dir) {
+        let overlaps = seen.is_none_or(|miss| miss.overlaps);
+        if overlaps && self.invalidate(sector, end, dir) {
             return self.uncached(dir);
         }
-        let Some((slot, replaced)) = self.claim_victim(sector) else {
+        let free = seen.filter(|_| !overlaps).map(|miss| miss.free);
+        let Some((slot, replaced)) = self.claim_victim(sector, free) else {
             return self.uncached(dir);
         };
         match (dir, replaced) {
@@ -377,7 +426,7 @@ impl<'a> Cache<'a> {
 
     /// Whether `key` is cached (test support).
     pub fn cached(&self, key: u64) -> bool {
-        self.find_valid(key).is_some()
+        self.read_lookup(key).is_ok()
     }
 }
 
@@ -385,5 +434,35 @@ impl<'a> Cache<'a> {
     /// Hand back the memory given to `new`.
     pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
         (self.shared, self.fifo)
+    }
+}
+
+/// What the lookup pass of a read miss saw.
+#[derive(Clone, Copy)]
+struct Miss {
+    /// a slot holds a block the read overlaps
+    overlaps: bool,
+    /// the first free way of the key's set
+    free: Option<u64>,
+}
+
+/// The slots `invalidate` looks at for a range (see `Cache::overlap_scope`).
+struct OverlapScope {
+    lowest: u64,
+    span: u64,
+    first_region: u64,
+    regions: u64,
+    sets: NonZeroU64,
+}
+
+impl OverlapScope {
+    fn sets(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.regions).map(|r| (self.first_region + r) % self.sets)
+    }
+
+    /// Whether `word` is a slot in use whose key overlaps the range: a key
+    /// k overlaps when k - lowest <= span.
+    fn holds_overlap(&self, word: u64) -> bool {
+        state_of(word) != State::Invalid && key_of(word).wrapping_sub(self.lowest) <= self.span
     }
 }
