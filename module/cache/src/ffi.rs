@@ -1,6 +1,6 @@
 //! The C entry points declared in `include/rcache_core.h`.
 use crate::args::{self, Args, Mode, Reason};
-use crate::map::{Cache, Dir, Plan, Stats};
+use crate::map::{Cache, Dir, Plan, SetState, Stats};
 use crate::slot::Shared;
 use crate::status;
 use crate::text::Writer;
@@ -137,20 +137,22 @@ pub unsafe extern "C" fn rcache_create(
         Ok(g) => g,
         Err(r) => return r as i32,
     };
-    let (Some(words), Some(fifo)) = (vzalloc::<AtomicU64>(geo.blocks), vzalloc::<u32>(geo.sets))
-    else {
+    let (Some(words), Some(sets)) = (
+        vzalloc::<AtomicU64>(geo.blocks),
+        vzalloc::<SetState>(geo.sets),
+    ) else {
         return Reason::NoMemory as i32;
     };
-    let fifo_ptr = fifo.as_ptr();
+    let sets_ptr = sets.as_ptr();
     let Some(shared) = Shared::new(geo, words).and_then(boxed) else {
         vfree(words.as_ptr());
-        vfree(fifo_ptr);
+        vfree(sets_ptr);
         return Reason::NoMemory as i32;
     };
-    let Some(cache) = Cache::new(shared, fifo).and_then(boxed) else {
+    let Some(cache) = Cache::new(shared, sets).and_then(boxed) else {
         vfree(shared.words().as_ptr());
         vfree(shared as *const Shared);
-        vfree(fifo_ptr);
+        vfree(sets_ptr);
         return Reason::NoMemory as i32;
     };
     *out = cache;
@@ -164,10 +166,10 @@ pub unsafe extern "C" fn rcache_destroy(c: *mut Rcache) {
     if c.is_null() {
         return;
     }
-    let (shared, fifo) = c.read().into_parts();
+    let (shared, sets) = c.read().into_parts();
     vfree(shared.words().as_ptr());
     vfree(shared as *const Shared);
-    vfree(fifo.as_ptr());
+    vfree(sets.as_ptr());
     vfree(c);
 }
 

@@ -57,23 +57,40 @@ pub enum Plan {
     Source,
 }
 
+/// What the lock keeps per set (zeroed memory is the empty set).
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(C)]
+pub struct SetState {
+    /// the next way the FIFO replacement looks at
+    fifo: u32,
+    /// Slots in use (valid or in progress) whose key is unaligned or not
+    /// on its home way. While it is 0, a block that an I/O overlaps can only
+    /// be on the home way of an aligned key the I/O covers, so lookups and
+    /// invalidation need not scan the set. Never too low: a read hit that
+    /// fails and frees its slot without the lock leaves it too high.
+    stray: u32,
+}
+
+/// Ranges up to this many sectors are invalidated key by key in sets
+/// without strays rather than by a scan.
+const KEYWISE_SPAN: u64 = 64 * BLOCK_SECTORS;
+
 pub struct Cache<'a> {
     shared: &'a Shared<'a>,
-    /// per set: the next way the FIFO replacement looks at
-    fifo: &'a mut [u32],
+    sets: &'a mut [SetState],
     /// counters kept under the lock (hits are counted in `shared`)
     counts: Stats,
 }
 
 impl<'a> Cache<'a> {
-    /// `fifo` must hold `geo.sets` zeroed words.
-    pub fn new(shared: &'a Shared<'a>, fifo: &'a mut [u32]) -> Option<Self> {
-        if fifo.len() as u64 != shared.geo.sets {
+    /// `sets` must hold `geo.sets` zeroed entries.
+    pub fn new(shared: &'a Shared<'a>, sets: &'a mut [SetState]) -> Option<Self> {
+        if sets.len() as u64 != shared.geo.sets {
             return None;
         }
         Some(Cache {
             shared,
-            fifo,
+            sets,
             counts: Stats::default(),
         })
     }
@@ -129,6 +146,14 @@ impl<'a> Cache<'a> {
         }
         let own_set = self.shared.set_of(key);
         let scope = self.overlap_scope(key, key + (BLOCK_SECTORS - 1));
+        if self.without_strays(&scope) {
+            // an aligned key would be on its home way, an unaligned one is
+            // not in use; invalidation is cheap here, so leave it to that
+            return Err(Miss {
+                overlaps: true,
+                free: None,
+            });
+        }
         let mut miss = Miss {
             overlaps: false,
             free: None,
@@ -177,6 +202,9 @@ impl<'a> Cache<'a> {
 
     fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
         let scope = self.overlap_scope(start, end);
+        if scope.span < KEYWISE_SPAN && self.without_strays(&scope) {
+            return self.invalidate_keywise(&scope, start, end, dir, keep);
+        }
         let mut busy = false;
         for set in scope.sets() {
             let (first, words) = self.shared.set_words(set);
@@ -195,10 +223,67 @@ impl<'a> Cache<'a> {
         busy
     }
 
+    /// `invalidate_except` in sets without strays: only the home ways of
+    /// the aligned keys in the scope can hold an overlapping block.
+    fn invalidate_keywise(
+        &mut self,
+        scope: &OverlapScope,
+        start: u64,
+        end: u64,
+        dir: Dir,
+        keep: Option<u64>,
+    ) -> bool {
+        let mut busy = false;
+        let mut key = scope.lowest.checked_next_multiple_of(BLOCK_SECTORS);
+        while let Some(k) = key.filter(|&k| k <= end) {
+            let slot = self.shared.home(k);
+            if Some(slot) != keep && scope.holds_overlap(self.word(slot)) {
+                busy |= self.invalidate_slot(slot, start, end, dir);
+            }
+            key = k.checked_add(BLOCK_SECTORS);
+        }
+        busy
+    }
+
+    /// Whether no set of `scope` has strays (see `SetState`).
+    fn without_strays(&self, scope: &OverlapScope) -> bool {
+        scope
+            .sets()
+            .all(|set| self.sets.get(set as usize).is_some_and(|s| s.stray == 0))
+    }
+
+    /// Whether `word` makes `slot` a stray of its set.
+    fn is_stray(&self, slot: u64, word: u64) -> bool {
+        let key = key_of(word);
+        matches!(
+            state_of(word),
+            State::Valid | State::InProgress | State::InProgressInvalid
+        ) && (!key.is_multiple_of(BLOCK_SECTORS) || self.shared.home(key) != slot)
+    }
+
+    /// Changes the word of `slot` as `Shared::swap` does and keeps the
+    /// stray count of its set right. Returns the word replaced.
+    fn change(&mut self, slot: u64, f: impl Fn(u64) -> Option<u64>) -> Option<u64> {
+        let (old, new) = self.shared.swap(slot, f)?;
+        let (was, is) = (self.is_stray(slot, old), self.is_stray(slot, new));
+        if was != is {
+            let set = self.shared.set_of_slot(slot);
+            let Some(state) = self.sets.get_mut(set as usize) else {
+                crate::bug::bug(line!())
+            };
+            state.stray = match (is, state.stray.checked_sub(1)) {
+                (true, _) => state.stray + 1,
+                (false, Some(n)) => n,
+                (false, None) => crate::bug::bug(line!()),
+            };
+        }
+        Some(old)
+    }
+
     /// Invalidates `slot` if its block overlaps `[start, end]`; true when
     /// it was in progress.
     fn invalidate_slot(&mut self, slot: u64, start: u64, end: u64, dir: Dir) -> bool {
-        let old = self.shared.update(slot, |w| {
+        let old = self.change(slot, |w| {
             let key = key_of(w);
             if key > end || key + (BLOCK_SECTORS - 1) < start {
                 return None;
@@ -238,12 +323,11 @@ impl<'a> Cache<'a> {
 
     /// Makes `slot` hold `key` in progress if it is in state `want` with no
     /// readers.
-    fn claim_if(&self, slot: u64, key: u64, want: State) -> bool {
-        self.shared
-            .update(slot, |w| {
-                (state_of(w) == want && readers(w) == 0).then(|| rekey(w, key, State::InProgress))
-            })
-            .is_some()
+    fn claim_if(&mut self, slot: u64, key: u64, want: State) -> bool {
+        self.change(slot, |w| {
+            (state_of(w) == want && readers(w) == 0).then(|| rekey(w, key, State::InProgress))
+        })
+        .is_some()
     }
 
     /// `claim_victim` once the home way is taken.
@@ -265,7 +349,7 @@ impl<'a> Cache<'a> {
             return Some((s, false));
         }
         let assoc = self.shared.assoc;
-        let start = *self.fifo.get(set as usize)? as u64;
+        let start = self.sets.get(set as usize)?.fifo as u64;
         let found = (0..assoc.get())
             .map(|i| (start + i) % assoc)
             .find(|&way| self.claim_if(ways.start + way, key, State::Valid));
@@ -273,8 +357,8 @@ impl<'a> Cache<'a> {
             Some(way) => (way + 1) % assoc,
             None => (start + 1) % assoc,
         };
-        if let Some(p) = self.fifo.get_mut(set as usize) {
-            *p = next as u32;
+        if let Some(s) = self.sets.get_mut(set as usize) {
+            s.fifo = next as u32;
         }
         found.map(|way| (ways.start + way, true))
     }
@@ -354,7 +438,7 @@ impl<'a> Cache<'a> {
     /// End an in-progress slot: valid only if everything went well and
     /// nothing invalidated it meanwhile.
     fn finish(&mut self, slot: u64, ok: bool) {
-        let done = self.shared.update(slot, |w| {
+        let done = self.change(slot, |w| {
             let valid = match state_of(w) {
                 State::InProgress => ok,
                 State::InProgressInvalid => false,
@@ -428,12 +512,17 @@ impl<'a> Cache<'a> {
     pub fn cached(&self, key: u64) -> bool {
         self.read_lookup(key).is_ok()
     }
+
+    /// The stray count of `set` (test support).
+    pub fn strays(&self, set: u64) -> Option<u32> {
+        Some(self.sets.get(set as usize)?.stray)
+    }
 }
 
 impl<'a> Cache<'a> {
     /// Hand back the memory given to `new`.
-    pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [u32]) {
-        (self.shared, self.fifo)
+    pub fn into_parts(self) -> (&'a Shared<'a>, &'a mut [SetState]) {
+        (self.shared, self.sets)
     }
 }
 

@@ -222,8 +222,8 @@ impl<'a> Shared<'a> {
 
     /// Replaces a slot word by `f(word)` atomically, retrying while hits
     /// change the reader count; `f` returning `None` leaves it. Keeps
-    /// `cached_blocks` right. Returns the word replaced.
-    pub fn update(&self, slot: u64, f: impl Fn(u64) -> Option<u64>) -> Option<u64> {
+    /// `cached_blocks` right. Returns the word replaced and its successor.
+    pub fn swap(&self, slot: u64, f: impl Fn(u64) -> Option<u64>) -> Option<(u64, u64)> {
         let cell = self.cell(slot);
         let mut old = cell.load(Acquire);
         loop {
@@ -235,11 +235,21 @@ impl<'a> Shared<'a> {
                         (false, true) => self.cached_blocks.0.fetch_add(1, Relaxed),
                         _ => 0,
                     };
-                    return Some(old);
+                    return Some((old, new));
                 }
                 Err(now) => old = now,
             }
         }
+    }
+
+    /// `swap`, returning only the word replaced.
+    pub fn update(&self, slot: u64, f: impl Fn(u64) -> Option<u64>) -> Option<u64> {
+        self.swap(slot, f).map(|(old, _)| old)
+    }
+
+    /// The set `slot` belongs to.
+    pub fn set_of_slot(&self, slot: u64) -> u64 {
+        slot >> self.assoc_shift
     }
 
     /// Joins the readers of `slot` if it holds `key`; false when it does

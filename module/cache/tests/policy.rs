@@ -218,7 +218,7 @@ fn check(ops: &[Op], assoc: u32, sets: u64, mode: Mode) {
     let mut backing = common::backing(assoc, sets, mode);
     let (geo, words) = (backing.geo, &backing.words);
     let shared = Shared::new(geo, words).unwrap();
-    let mut cache = Cache::new(&shared, &mut backing.fifo).unwrap();
+    let mut cache = Cache::new(&shared, &mut backing.sets).unwrap();
     let mut reference = Reference {
         geo,
         slots: vec![None; geo.blocks as usize],
@@ -243,6 +243,7 @@ fn check(ops: &[Op], assoc: u32, sets: u64, mode: Mode) {
         let mut want_stats = reference.stats;
         want_stats.cached_blocks = slots.iter().flatten().count() as u64;
         assert_eq!(cache.stats(), want_stats, "counters after op {i} ({op:?})");
+        common::assert_strays_exact(&cache, &format!("after op {i} ({op:?})"));
     }
 }
 
