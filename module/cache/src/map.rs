@@ -201,26 +201,46 @@ impl<'a> Cache<'a> {
     }
 
     fn invalidate_except(&mut self, start: u64, end: u64, dir: Dir, keep: Option<u64>) -> bool {
+        self.invalidate_finding_free(start, end, dir, keep, None).0
+    }
+
+    /// `invalidate_except`, also telling which way of the set `free_in`
+    /// is the first one free once it is done, if it scanned that set
+    /// (`Some(None)`: none is).
+    fn invalidate_finding_free(
+        &mut self,
+        start: u64,
+        end: u64,
+        dir: Dir,
+        keep: Option<u64>,
+        free_in: Option<u64>,
+    ) -> (bool, Option<Option<u64>>) {
         let scope = self.overlap_scope(start, end);
         if scope.span < KEYWISE_SPAN && self.without_strays(&scope) {
-            return self.invalidate_keywise(&scope, start, end, dir, keep);
+            return (self.invalidate_keywise(&scope, start, end, dir, keep), None);
         }
         let mut busy = false;
+        let mut scanned = false;
+        let mut free = None;
         for set in scope.sets() {
             let (first, words) = self.shared.set_words(set);
+            let look_for_free = Some(set) == free_in;
+            scanned |= look_for_free;
             for (way, cell) in (0..).zip(words) {
                 // keys change under the lock only, and no hit makes an
                 // invalid slot anything else: what this skips stays out
-                if !scope.holds_overlap(cell.load(Acquire)) {
-                    continue;
-                }
                 let slot = first + way;
-                if Some(slot) != keep {
+                let mut w = cell.load(Acquire);
+                if scope.holds_overlap(w) && Some(slot) != keep {
                     busy |= self.invalidate_slot(slot, start, end, dir);
+                    w = cell.load(Acquire);
+                }
+                if look_for_free && free.is_none() && is_free(w) {
+                    free = Some(slot);
                 }
             }
         }
-        busy
+        (busy, scanned.then_some(free))
     }
 
     /// `invalidate_except` in sets without strays: only the home ways of
@@ -376,7 +396,7 @@ impl<'a> Cache<'a> {
         let end = sector + sectors.max(1) - 1;
         let whole_block = sectors == BLOCK_SECTORS && sector < KEY_LIMIT;
         // what a read miss's lookup saw: it invalidates only when that saw
-        // overlapping blocks, and then looks for a free way again
+        // overlapping blocks; the invalidation then finds the free way
         let mut seen: Option<Miss> = None;
         if dir == Dir::Read && whole_block {
             match self.read_lookup(sector) {
@@ -402,11 +422,18 @@ impl<'a> Cache<'a> {
             self.invalidate(sector, end, dir);
             return self.uncached(dir);
         }
-        let overlaps = seen.is_none_or(|miss| miss.overlaps);
-        if overlaps && self.invalidate(sector, end, dir) {
-            return self.uncached(dir);
-        }
-        let free = seen.filter(|_| !overlaps).map(|miss| miss.free);
+        let free = match seen {
+            Some(miss) if !miss.overlaps => Some(miss.free),
+            _ => {
+                let own_set = self.shared.set_of(sector);
+                let (busy, free) =
+                    self.invalidate_finding_free(sector, end, dir, None, Some(own_set));
+                if busy {
+                    return self.uncached(dir);
+                }
+                free
+            }
+        };
         let Some((slot, replaced)) = self.claim_victim(sector, free) else {
             return self.uncached(dir);
         };

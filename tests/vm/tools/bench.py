@@ -107,13 +107,13 @@ def cache_rows():
             samples[label].append(iops(dev, "randread"))
     hits = {label: median(v) for label, v in samples.items()}
     print(f"  read hit rounds (IOPS): {samples}", flush=True)
+    rc_wt = iops(rc, "randwrite")
     # a working set read in random order into full sets (its 2 MiB runs
     # share sets with the one cached above): replacement puts nearly every
     # block on a way that is not its home, where hits find it by the hint
     scattered_mib = ws_mib * 4
     fio_once(rc, "randread", ws_mib, scattered_mib)
     scattered = median([iops(rc, "randread", offset_mib=scattered_mib) for _ in range(HIT_ROUNDS)])
-    rc_wt = iops(rc, "randwrite")
     src_wt = iops(loop, "randwrite")
     src_miss = fio_once(loop, "read", ws_mib, ws_mib * 3)
     raw_src = iops(loop, "randread", size_mib=src_mib)
