@@ -9,7 +9,9 @@
 //! `[key, key + 8)`. Sectors map to sets by 4 KiB block runs of `assoc`
 //! blocks; within a set a block prefers its "home" way (its block number
 //! modulo `assoc`), so hits on aligned data are found without a scan; a
-//! block placed elsewhere is recorded in the hint of its home way.
+//! block placed elsewhere is recorded in the hint of its home way. Sets
+//! count such blocks (`SetState::stray`): in a set without any, misses,
+//! writes and invalidation need no scan either.
 use crate::args::{Geometry, Mode};
 use crate::slot::{
     holds_valid, is_free, key_of, readers, rekey, restate, state_of, Shared, State, KEY_LIMIT,
