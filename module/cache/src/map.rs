@@ -584,3 +584,38 @@ impl OverlapScope {
         state_of(word) != State::Invalid && key_of(word).wrapping_sub(self.lowest) <= self.span
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::sync::atomic::AtomicU64;
+    use std::vec::Vec;
+
+    #[test]
+    fn blocks_from_the_key_limit_on_go_around_the_cache() {
+        let geo = Geometry {
+            blocks: 64,
+            sets: 8,
+            assoc: 8,
+            mode: Mode::WriteThrough,
+        };
+        let words: Vec<AtomicU64> = (0..geo.blocks).map(|_| AtomicU64::new(0)).collect();
+        let shared = Shared::new(geo, &words).unwrap();
+        let mut sets = std::vec![SetState::default(); geo.sets as usize];
+        let mut cache = Cache::new(&shared, &mut sets).unwrap();
+        let last = KEY_LIMIT - BLOCK_SECTORS;
+        let Plan::Fill(slot) = cache.map(Dir::Read, last, 8) else {
+            panic!("the last block below the limit is cached")
+        };
+        assert!(cache.fill_read_done(slot, true));
+        cache.fill_done(slot, true);
+        assert_eq!(shared.try_hit(last, 8, 0), Some(slot));
+        cache.hit_done(slot, true);
+        for dir in [Dir::Read, Dir::Write] {
+            assert_eq!(cache.map(dir, KEY_LIMIT, 8), Plan::Source);
+        }
+        assert_eq!(shared.try_hit(KEY_LIMIT, 8, 0), None);
+        // the block below is still there: no key wrapped onto it
+        assert!(cache.cached(last));
+    }
+}
