@@ -189,6 +189,21 @@ check "fio verify with 64 sets of 8" fio --name=small --filename=/dev/mapper/rc-
 	--verify_state_save=0 --output=/tmp/fio-small.log
 check "remove" dm_remove rc-small
 
+# keys are sectors below 2^45 (16 PiB): blocks beyond are read around the cache
+huge=$((1 << 46))
+check "a 32 PiB source (dm-zero)" dmsetup create rc-huge-src --table "0 $huge zero"
+check "map it" dmsetup create rc-huge --table "0 $huge rapiddisk-cache /dev/mapper/rc-huge-src /dev/rd0 4096 0 8"
+settle
+h0=$(rc_stat rc-huge 'cache hits')
+u0=$(rc_stat rc-huge 'uncached reads')
+for s in $(((1 << 45) - 8)) $(((1 << 45) - 8)) $((1 << 45)) $((1 << 45)); do
+	read4k /dev/mapper/rc-huge "$s" >/dev/null
+done
+check_eq "below 16 PiB a block is cached: one hit" $((h0 + 1)) "$(rc_stat rc-huge 'cache hits')"
+check_eq "at 16 PiB both reads go around the cache" $((u0 + 2)) "$(rc_stat rc-huge 'uncached reads')"
+check "remove" dm_remove rc-huge
+check "remove the source" dm_remove rc-huge-src
+
 # a cache device named /dev/rd* that is no RAM disk of rapiddisk.ko: hits
 # are remapped to it instead of copied ($1 says when)
 remapped_hits() {
