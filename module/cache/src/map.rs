@@ -122,11 +122,6 @@ impl<'a> Cache<'a> {
         self.shared.word(slot)
     }
 
-    fn ways(&self, set: u64) -> core::ops::Range<u64> {
-        let first = set * self.shared.geo.assoc as u64;
-        first..first + self.shared.geo.assoc as u64
-    }
-
     /// The slot holding `key` with valid data, if the home way or the
     /// hinted way holds it (no scan).
     fn find_near(&self, key: u64) -> Option<u64> {
@@ -311,10 +306,10 @@ impl<'a> Cache<'a> {
                 return None;
             }
             match state_of(w) {
-                State::Valid if readers(w) == 0 => Some(rekey(w, key, State::Invalid)),
+                State::Valid if readers(w) == 0 => Some(restate(w, State::Invalid)),
                 // the hits in flight read the old data; the last one frees it
                 State::Valid => Some(restate(w, State::Stale)),
-                State::InProgress => Some(rekey(w, key, State::InProgressInvalid)),
+                State::InProgress => Some(restate(w, State::InProgressInvalid)),
                 State::Invalid | State::Stale | State::InProgressInvalid => None,
             }
         });
@@ -355,7 +350,6 @@ impl<'a> Cache<'a> {
     /// `claim_victim` once the home way is taken.
     fn claim_elsewhere(&mut self, key: u64, free: Option<Option<u64>>) -> Option<(u64, bool)> {
         let set = self.shared.set_of(key);
-        let ways = self.ways(set);
         let (first, words) = self.shared.set_words(set);
         // the pass's finding holds unless a hit let go of a slot since
         // (then this takes a valid way where a free one was: still right)
@@ -374,7 +368,7 @@ impl<'a> Cache<'a> {
         let start = self.sets.get(set as usize)?.fifo as u64;
         let found = (0..assoc.get())
             .map(|i| (start + i) % assoc)
-            .find(|&way| self.claim_if(ways.start + way, key, State::Valid));
+            .find(|&way| self.claim_if(first + way, key, State::Valid));
         let next = match found {
             Some(way) => (way + 1) % assoc,
             None => (start + 1) % assoc,
@@ -382,7 +376,7 @@ impl<'a> Cache<'a> {
         if let Some(s) = self.sets.get_mut(set as usize) {
             s.fifo = next as u32;
         }
-        found.map(|way| (ways.start + way, true))
+        found.map(|way| (first + way, true))
     }
 
     fn uncached(&mut self, dir: Dir) -> Plan {
@@ -473,9 +467,9 @@ impl<'a> Cache<'a> {
                 State::InProgressInvalid => false,
                 _ => return None,
             };
-            Some(rekey(
+            // no hit joins a slot in progress: there are no readers
+            Some(restate(
                 w,
-                key_of(w),
                 if valid { State::Valid } else { State::Invalid },
             ))
         });

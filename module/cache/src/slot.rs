@@ -299,7 +299,7 @@ impl<'a> Shared<'a> {
             };
             let left = restate(w - READER_ONE, state);
             Some(if readers(left) == 0 && state == State::Stale {
-                rekey(w, key_of(w), State::Invalid)
+                restate(left, State::Invalid)
             } else {
                 left
             })
