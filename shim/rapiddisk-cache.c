@@ -202,10 +202,21 @@ static int rc_dmio_write_both(struct rc_target *rc, struct rc_bio *rb, struct bi
  * pages and the bio, and the bio itself goes to the source.
  */
 
+/*
+ * Nowait I/O (io_uring, RWF_NOWAIT) runs map under rcu_read_lock and must
+ * not sleep. The direct copies never do; dm-io may, so with another cache
+ * device a nowait miss or write is served by the source alone and leaves
+ * the block uncached.
+ */
+static bool rc_may_sleep(struct bio *bio)
+{
+	return !(bio->bi_opf & REQ_NOWAIT);
+}
+
 /* a read miss: the bio reads the source; rc_fill_end copies the data */
 static int rc_fill(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
-	if (!rc->direct)
+	if (!rc->direct && rc_may_sleep(bio))
 		return rc_dmio_fill(rc, rb, bio);
 	/* the source consumes the iterator: keep it for the copy */
 	rb->iter = bio->bi_iter;
@@ -218,7 +229,8 @@ static void rc_fill_end(struct rc_target *rc, struct rc_bio *rb, struct bio *bio
 {
 	bool write, cached;
 
-	RC_LOCKED(rc, write = rcache_fill_read_done(rc->core, rb->slot, !error));
+	/* without direct copies (a nowait miss) there is no copy to make */
+	RC_LOCKED(rc, write = rcache_fill_read_done(rc->core, rb->slot, !error && rc->direct));
 	if (!write)
 		return;
 	bio->bi_iter = rb->iter;
@@ -228,15 +240,15 @@ static void rc_fill_end(struct rc_target *rc, struct rc_bio *rb, struct bio *bio
 }
 
 /* a write-through write: copied into the slot here, then to the source
- * with its own flags (FUA and all) */
+ * with its own flags (FUA and all); when there is no copy to make without
+ * sleeping, dm-io writes both, or a nowait write goes to the source alone */
 static int rc_write_both(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
-	blk_status_t status;
+	blk_status_t status = BLK_STS_AGAIN;
 
-	if (!rc->direct)
-		return rc_dmio_write_both(rc, rb, bio);
-	status = rc->direct->write(rc->cache->bdev, rc_slot_sector(rb), bio);
-	if (status == BLK_STS_AGAIN)
+	if (rc->direct)
+		status = rc->direct->write(rc->cache->bdev, rc_slot_sector(rb), bio);
+	if (status == BLK_STS_AGAIN && rc_may_sleep(bio))
 		return rc_dmio_write_both(rc, rb, bio);
 	rb->cache_ok = status == BLK_STS_OK;
 	return rc_map_to(rc->source, bio, rb->sector);
@@ -309,7 +321,8 @@ static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 
 	switch (rb->plan) {
 	case RCACHE_PLAN_HIT:
-		rcache_hit_done(rc->hits, rb->slot, !*error);
+		/* BLK_STS_AGAIN: a nowait read the cache device did not take */
+		rcache_hit_done(rc->hits, rb->slot, !*error || *error == BLK_STS_AGAIN);
 		break;
 	case RCACHE_PLAN_FILL:
 		rc_fill_end(rc, rb, bio, *error);
@@ -506,6 +519,7 @@ static struct target_type rc_target_type = {
 	.name		= "rapiddisk-cache",
 	.version	= {9, 2, 0},
 	.module		= THIS_MODULE,
+	.features	= DM_TARGET_NOWAIT,
 	.ctr		= rc_ctr,
 	.dtr		= rc_dtr,
 	.map		= rc_map,
