@@ -85,17 +85,19 @@ const char *rcache_reason_text(int reason);
 
 /* lock-free: the shared part (fixed for the life of c), a read hit on the
  * home way of its block or where that way's hint points (true: remap to
- * *slot), the end of any read hit */
+ * *slot), the end of any read hit that read its data */
 const struct rcache_shared *rcache_shared(const struct rcache *c);
 /* cpu: the caller's CPU, for the line of the hit counter it counts on */
 bool rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u32 cpu,
 		    u64 *slot);
-void rcache_hit_done(const struct rcache_shared *s, u64 slot, bool ok);
+void rcache_hit_done(const struct rcache_shared *s, u64 slot);
 
 /* returns an enum rcache_plan; *slot is the cache block for HIT/FILL/WRITE_BOTH */
 int rcache_map(struct rcache *c, int dir, u64 sector, u64 sectors, u64 *slot);
 /* discard, write-zeroes and flush: invalidate, then send to the source */
 void rcache_map_passthrough(struct rcache *c, u64 sector, u64 sectors);
+/* a read hit whose read of the cache device failed: the block goes */
+void rcache_hit_failed(struct rcache *c, u64 slot);
 /* returns whether to write the data read from the source to the slot */
 bool rcache_fill_read_done(struct rcache *c, u64 slot, bool ok);
 void rcache_fill_done(struct rcache *c, u64 slot, bool cache_ok);

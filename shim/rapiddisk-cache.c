@@ -254,34 +254,41 @@ static int rc_write_both(struct rc_target *rc, struct rc_bio *rb, struct bio *bi
 	return rc_map_to(rc->source, bio, rb->sector);
 }
 
+/* a failed read of the cache device drops the block: under the lock */
+static __always_inline void rc_hit_end(struct rc_target *rc, u64 slot, bool ok)
+{
+	if (likely(ok))
+		rcache_hit_done(rc->hits, slot);
+	else
+		RC_LOCKED(rc, rcache_hit_failed(rc->core, slot));
+}
+
 /*
  * A read hit: the slot's reader count is held. Copied from the RAM disk
  * here (the reader count drops at once), or remapped to a cache device
  * that is no RAM disk of rapiddisk.ko (it drops in end_io).
  */
-static int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
+static __always_inline int rc_hit(struct rc_target *rc, struct rc_bio *rb, struct bio *bio)
 {
 	blk_status_t status;
 
 	if (!rc->direct)
 		return rc_map_to(rc->cache, bio, rc_slot_sector(rb));
 	status = rc->direct->read(rc->cache->bdev, rc_slot_sector(rb), bio);
-	rcache_hit_done(rc->hits, rb->slot, status == BLK_STS_OK);
+	rc_hit_end(rc, rb->slot, status == BLK_STS_OK);
 	rb->plan = RC_PLAN_DONE;
 	bio->bi_status = status;
 	bio_endio(bio);
 	return DM_MAPIO_SUBMITTED;
 }
 
-static int rc_map(struct dm_target *ti, struct bio *bio)
+/* everything that is no lock-free read hit: kept out of rc_map's frame */
+static noinline int rc_map_locked(struct dm_target *ti, struct rc_target *rc,
+				  struct rc_bio *rb, struct bio *bio)
 {
-	struct rc_target *rc = ti->private;
-	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
 	enum req_op op = bio_op(bio);
 
 	rb->rc = rc;
-	rb->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
-	rb->sectors = bio_sectors(bio);
 	rb->dir = op_is_write(op) ? RCACHE_WRITE : RCACHE_READ;
 	rb->counted = false;
 
@@ -292,13 +299,6 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 		return rc_map_to(rc->source, bio, rb->sector);
 	}
 
-	/* a hit on its block's home way (or the hinted way) needs no lock */
-	if (rb->dir == RCACHE_READ &&
-	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, raw_smp_processor_id(),
-			   &rb->slot)) {
-		rb->plan = RCACHE_PLAN_HIT;
-		return rc_hit(rc, rb, bio);
-	}
 	RC_LOCKED(rc, rb->plan = rcache_map(rc->core, rb->dir, rb->sector,
 					    rb->sectors, &rb->slot));
 	switch (rb->plan) {
@@ -314,31 +314,54 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 	}
 }
 
-static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
+static int rc_map(struct dm_target *ti, struct bio *bio)
 {
 	struct rc_target *rc = ti->private;
 	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
 
+	rb->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	rb->sectors = bio_sectors(bio);
+
+	/* a hit on its block's home way (or the hinted way) needs no lock */
+	if (bio_op(bio) == REQ_OP_READ && bio_has_data(bio) &&
+	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, raw_smp_processor_id(),
+			   &rb->slot)) {
+		rb->plan = RCACHE_PLAN_HIT;
+		return rc_hit(rc, rb, bio);
+	}
+	return rc_map_locked(ti, rc, rb, bio);
+}
+
+/* the completion of a bio the target did not complete itself */
+static noinline void rc_end_io_plan(struct rc_target *rc, struct rc_bio *rb,
+				    struct bio *bio, blk_status_t error)
+{
 	switch (rb->plan) {
 	case RCACHE_PLAN_HIT:
 		/* BLK_STS_AGAIN: a nowait read the cache device did not take */
-		rcache_hit_done(rc->hits, rb->slot, !*error || *error == BLK_STS_AGAIN);
+		rc_hit_end(rc, rb->slot, !error || error == BLK_STS_AGAIN);
 		break;
 	case RCACHE_PLAN_FILL:
-		rc_fill_end(rc, rb, bio, *error);
+		rc_fill_end(rc, rb, bio, error);
 		break;
 	case RCACHE_PLAN_WRITE_BOTH:
-		RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, !*error, rb->cache_ok));
+		RC_LOCKED(rc, rcache_write_done(rc->core, rb->slot, !error, rb->cache_ok));
 		break;
-	case RCACHE_PLAN_SOURCE:
+	default:
 		/* invalidate again: a fill may have raced with this write */
 		RC_LOCKED(rc, rcache_source_done(rc->core, rb->dir, rb->sector,
 						 rb->sectors, rb->counted));
 		break;
-	default:
-		/* completed by the target itself (direct hits, dm-io) */
-		break;
 	}
+}
+
+static int rc_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
+{
+	struct rc_bio *rb = dm_per_bio_data(bio, sizeof(*rb));
+
+	/* direct hits and dm-io: completed by the target itself */
+	if (rb->plan != RC_PLAN_DONE)
+		rc_end_io_plan(ti->private, rb, bio, *error);
 	return DM_ENDIO_DONE;
 }
 

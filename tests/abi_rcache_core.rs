@@ -39,7 +39,8 @@ fn functions_match_the_header() {
         rcache_map_passthrough: (*mut C, u64, u64) -> () = ffi::rcache_map_passthrough;
         rcache_shared: (*const C) -> *const Sh = ffi::rcache_shared;
         rcache_try_hit: (*const Sh, u64, u64, u32, *mut u64) -> bool = ffi::rcache_try_hit;
-        rcache_hit_done: (*const Sh, u64, bool) -> () = ffi::rcache_hit_done;
+        rcache_hit_done: (*const Sh, u64) -> () = ffi::rcache_hit_done;
+        rcache_hit_failed: (*mut C, u64) -> () = ffi::rcache_hit_failed;
         rcache_fill_read_done: (*mut C, u64, bool) -> bool = ffi::rcache_fill_read_done;
         rcache_fill_done: (*mut C, u64, bool) -> () = ffi::rcache_fill_done;
         rcache_write_done: (*mut C, u64, bool, bool) -> () = ffi::rcache_write_done;

@@ -208,14 +208,26 @@ pub unsafe extern "C" fn rcache_try_hit(
     }
 }
 
-/// A read hit (from rcache_try_hit or rcache_map) ended. Needs no lock.
+/// A read hit (from rcache_try_hit or rcache_map) that read its data
+/// ended. Needs no lock.
 ///
 /// # Safety
 /// `s` came from rcache_shared.
 #[no_mangle]
-pub unsafe extern "C" fn rcache_hit_done(s: *const RcacheShared, slot: u64, ok: bool) {
+pub unsafe extern "C" fn rcache_hit_done(s: *const RcacheShared, slot: u64) {
     if let Some(s) = s.as_ref() {
-        s.hit_done(slot, ok)
+        s.hit_done(slot)
+    }
+}
+
+/// A read hit whose read of the cache device failed ended; under the lock.
+///
+/// # Safety
+/// As rcache_map.
+#[no_mangle]
+pub unsafe extern "C" fn rcache_hit_failed(c: *mut Rcache, slot: u64) {
+    if let Some(c) = c.as_mut() {
+        c.hit_failed(slot)
     }
 }
 

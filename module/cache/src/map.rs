@@ -14,7 +14,8 @@
 //! writes and invalidation need no scan either.
 use crate::args::{Geometry, Mode};
 use crate::slot::{
-    holds_valid, is_free, key_of, readers, rekey, restate, state_of, Shared, State, KEY_LIMIT,
+    after_failed_hit, holds_valid, is_free, key_of, readers, rekey, restate, state_of, Shared,
+    State, KEY_LIMIT,
 };
 use crate::BLOCK_SECTORS;
 use core::num::NonZeroU64;
@@ -478,9 +479,23 @@ impl<'a> Cache<'a> {
         }
     }
 
-    /// A read hit ended (see `Shared::hit_done`).
+    /// A read hit ended: `ok` as `Shared::hit_done`, else `hit_failed`.
     pub fn hit_done(&mut self, slot: u64, ok: bool) {
-        self.shared.hit_done(slot, ok)
+        if ok {
+            self.shared.hit_done(slot)
+        } else {
+            self.hit_failed(slot)
+        }
+    }
+
+    /// A read hit whose read of the cache device failed: the block is not
+    /// trusted any more, stale until its last reader leaves. Takes the
+    /// lock (`&mut`) because the block stops counting as a stray.
+    pub fn hit_failed(&mut self, slot: u64) {
+        let left = self.change(slot, after_failed_hit);
+        if left.is_none() {
+            crate::bug::bug(line!());
+        }
     }
 
     /// The source read of a fill ended. Returns whether the data should be

@@ -90,6 +90,21 @@ fn hint_of(word: u64) -> u64 {
     (word & HINT_MASK) >> HINT_SHIFT
 }
 
+/// The word of a slot after a hit on it failed to read the cache device:
+/// one reader less and stale, or free if it was the last; `None` when no
+/// hit can be in flight on `word`.
+pub fn after_failed_hit(word: u64) -> Option<u64> {
+    if readers(word) == 0 || !matches!(state_of(word), State::Valid | State::Stale) {
+        return None;
+    }
+    let left = restate(word - READER_ONE, State::Stale);
+    Some(if readers(left) == 0 {
+        restate(left, State::Invalid)
+    } else {
+        left
+    })
+}
+
 /// Whether a slot may be claimed: invalid, and no hit in flight.
 pub fn is_free(word: u64) -> bool {
     // the state and the reader count are the bits above key and hint
@@ -255,11 +270,16 @@ impl<'a> Shared<'a> {
     /// Joins the readers of `slot` if it holds `key`; false when it does
     /// not, or when the count is full.
     pub fn enter(&self, slot: u64, key: u64) -> bool {
-        self.update(slot, |w| {
-            let ok = key_of(w) == key && state_of(w) == State::Valid && readers(w) < READERS_MAX;
-            ok.then_some(w + READER_ONE)
-        })
-        .is_some()
+        // not `update`: the state stays, so `cached_blocks` does too
+        let cell = self.cell(slot);
+        let mut w = cell.load(Acquire);
+        while key_of(w) == key && state_of(w) == State::Valid && readers(w) < READERS_MAX {
+            match cell.compare_exchange_weak(w, w + READER_ONE, AcqRel, Acquire) {
+                Ok(_) => return true,
+                Err(now) => w = now,
+            }
+        }
+        false
     }
 
     /// A read of `sectors` at `sector` served without the lock, if its
@@ -267,6 +287,7 @@ impl<'a> Shared<'a> {
     /// to remap to. Counted as a read and a hit, on the counter line of
     /// `cpu` (the caller's CPU; any number is correct, the caller's own
     /// keeps the line local).
+    #[inline]
     pub fn try_hit(&self, sector: u64, sectors: u64, cpu: u32) -> Option<u64> {
         if sectors != crate::BLOCK_SECTORS || sector >= KEY_LIMIT {
             return None;
@@ -285,27 +306,34 @@ impl<'a> Shared<'a> {
         Some(slot)
     }
 
-    /// A read hit on `slot` ended. A failed read does not trust the block
-    /// any more; the last reader of an invalidated block frees it.
-    pub fn hit_done(&self, slot: u64, ok: bool) {
-        let left = self.update(slot, |w| {
-            if readers(w) == 0 {
-                return None;
+    /// A read hit on `slot` that read its data ended: one atomic
+    /// subtraction, as the count it leaves is not zero (no borrow from the
+    /// state). Only the last reader of a stale block has more to do: it
+    /// frees the block, which nothing else touches meanwhile (a stale slot
+    /// with no readers is neither claimed nor entered nor invalidated). A
+    /// failed hit changes the block's state, so it ends under the lock
+    /// (`Cache::hit_failed`).
+    #[inline(always)]
+    pub fn hit_done(&self, slot: u64) {
+        let cell = self.cell(slot);
+        let old = cell.fetch_sub(READER_ONE, AcqRel);
+        match (state_of(old), readers(old)) {
+            (_, 0) => {
+                cell.fetch_add(READER_ONE, AcqRel);
+                crate::bug::bug(line!())
             }
-            let state = match state_of(w) {
-                State::Valid if ok => State::Valid,
-                State::Valid | State::Stale => State::Stale,
-                _ => return None,
-            };
-            let left = restate(w - READER_ONE, state);
-            Some(if readers(left) == 0 && state == State::Stale {
-                restate(left, State::Invalid)
-            } else {
-                left
-            })
-        });
-        if left.is_none() {
-            crate::bug::bug(line!());
+            (State::Valid, _) => {}
+            (State::Stale, 1) => {
+                let freed = self.update(slot, |w| {
+                    (state_of(w) == State::Stale && readers(w) == 0)
+                        .then(|| restate(w, State::Invalid))
+                });
+                if freed.is_none() {
+                    crate::bug::bug(line!());
+                }
+            }
+            (State::Stale, _) => {}
+            _ => crate::bug::bug(line!()),
         }
     }
 }
@@ -325,6 +353,66 @@ mod tests {
         assert_eq!(hits.0[0].0.load(Relaxed), 2);
         assert_eq!(hits.0[1].0.load(Relaxed), 2);
         assert_eq!(hits.0[15].0.load(Relaxed), 3);
+    }
+
+    fn one_set(words: &[AtomicU64]) -> Shared<'_> {
+        let geo = Geometry {
+            blocks: words.len() as u64,
+            sets: 1,
+            assoc: words.len() as u32,
+            mode: crate::args::Mode::WriteThrough,
+        };
+        Shared::new(geo, words).unwrap()
+    }
+
+    /// Slot 0 made valid for key 8 with two hits in flight.
+    fn two_readers(s: &Shared) {
+        s.update(0, |w| Some(rekey(w, 8, State::Valid)));
+        assert!(s.enter(0, 8) && s.enter(0, 8));
+        assert!(!s.enter(0, 16), "another key does not enter");
+        assert_eq!(s.cached_blocks.0.load(Relaxed), 1);
+    }
+
+    #[test]
+    fn readers_leave_a_valid_block_valid() {
+        let words = [const { AtomicU64::new(0) }; 4];
+        let s = one_set(&words);
+        two_readers(&s);
+        s.hit_done(0);
+        s.hit_done(0);
+        let w = s.word(0);
+        assert_eq!((state_of(w), readers(w), key_of(w)), (State::Valid, 0, 8));
+        assert_eq!(s.cached_blocks.0.load(Relaxed), 1);
+    }
+
+    #[test]
+    fn last_reader_frees_a_stale_block() {
+        let words = [const { AtomicU64::new(0) }; 4];
+        let s = one_set(&words);
+        two_readers(&s);
+        s.update(0, |w| Some(restate(w, State::Stale)));
+        assert!(!s.enter(0, 8), "a stale block takes no new hits");
+        s.hit_done(0);
+        assert_eq!((state_of(s.word(0)), readers(s.word(0))), (State::Stale, 1));
+        s.hit_done(0);
+        assert_eq!(
+            (state_of(s.word(0)), readers(s.word(0))),
+            (State::Invalid, 0)
+        );
+        assert!(is_free(s.word(0)));
+        assert_eq!(s.cached_blocks.0.load(Relaxed), 0);
+    }
+
+    #[test]
+    fn leaving_keeps_key_and_hint() {
+        let words = [const { AtomicU64::new(0) }; 4];
+        let s = one_set(&words);
+        two_readers(&s);
+        s.set_hint(0, 3);
+        s.hit_done(0);
+        s.hit_done(0);
+        assert_eq!(s.hinted(0), 3);
+        assert_eq!(key_of(s.word(0)), 8);
     }
 
     #[test]

@@ -25,8 +25,9 @@ enum Op {
         sector: u64,
         len: u64,
     },
-    /// advance the pending I/O with this index (modulo the number pending)
-    Step(usize),
+    /// advance the pending I/O with this index (modulo the number pending);
+    /// `true`: a hit's read of the cache device fails
+    Step(usize, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -36,7 +37,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (sector.clone(), len.clone(), any::<bool>()).prop_map(|(s, l, a)| Op::Read { sector: if a { s & !7 } else { s }, len: l }),
         2 => (sector, len, any::<bool>()).prop_map(|(s, l, a)| Op::Write { sector: if a { s & !7 } else { s }, len: l }),
-        6 => any::<usize>().prop_map(Op::Step),
+        6 => (any::<usize>(), prop::bool::weighted(0.1)).prop_map(|(i, f)| Op::Step(i, f)),
     ]
 }
 
@@ -48,7 +49,7 @@ fn aligned_op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => sector.clone().prop_map(|s| Op::Read { sector: s, len: 8 }),
         2 => sector.prop_map(|s| Op::Write { sector: s, len: 8 }),
-        6 => any::<usize>().prop_map(Op::Step),
+        6 => (any::<usize>(), prop::bool::weighted(0.1)).prop_map(|(i, f)| Op::Step(i, f)),
     ]
 }
 
@@ -109,7 +110,9 @@ impl World<'_> {
     }
 
     /// Run the next step of pending I/O `i`; true when it completed.
-    fn step(&mut self, i: usize) -> bool {
+    /// `fail`: a hit's read of the cache device fails (the caller gets an
+    /// error, so its data is not checked).
+    fn step(&mut self, i: usize, fail: bool) -> bool {
         let mut p = self.pending.remove(i).unwrap();
         let range = p.sector as usize..(p.sector + p.len) as usize;
         let done = match (p.dir, p.plan) {
@@ -118,6 +121,11 @@ impl World<'_> {
             (Dir::Read, Plan::Hit(_)) if p.step == 0 => {
                 p.step = 1;
                 false
+            }
+            (Dir::Read, Plan::Hit(slot)) if fail => {
+                self.cache.hit_done(slot, false);
+                p.floor.clear();
+                true
             }
             (Dir::Read, Plan::Hit(slot)) => {
                 let block = &self.cache_dev[slot as usize][..p.len as usize];
@@ -208,16 +216,16 @@ fn run(ops: Vec<Op>, assoc: u32, sets: u64, mode: Mode) {
         match op {
             Op::Read { sector, len } => w.start(Dir::Read, sector, len),
             Op::Write { sector, len } => w.start(Dir::Write, sector, len),
-            Op::Step(i) if !w.pending.is_empty() => {
+            Op::Step(i, fail) if !w.pending.is_empty() => {
                 let n = w.pending.len();
-                w.step(i % n);
+                w.step(i % n, fail);
             }
-            Op::Step(_) => {}
+            Op::Step(..) => {}
         }
         common::assert_strays_exact(&w.cache, "with I/O in flight");
     }
     while !w.pending.is_empty() {
-        w.step(0);
+        w.step(0, false);
     }
     // quiet: every block reads back what the source holds, twice; the second
     // read right after the fill is a hit
@@ -225,7 +233,7 @@ fn run(ops: Vec<Op>, assoc: u32, sets: u64, mode: Mode) {
     for b in 0..SECTORS / 8 {
         for _ in 0..2 {
             w.start(Dir::Read, b * 8, 8);
-            while !w.step(0) {}
+            while !w.step(0, false) {}
         }
     }
     let s = w.cache.stats();
