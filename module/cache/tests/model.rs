@@ -10,7 +10,7 @@ mod common;
 use proptest::prelude::*;
 use rcache::args::Mode;
 use rcache::map::{Cache, Dir, Plan};
-use rcache::slot::Shared;
+use rcache::slot::{state_of, Shared, State};
 use std::collections::VecDeque;
 
 const SECTORS: u64 = 256;
@@ -124,6 +124,12 @@ impl World<'_> {
             }
             (Dir::Read, Plan::Hit(slot)) if fail => {
                 self.cache.hit_done(slot, false);
+                let w = self.cache.shared().word(slot);
+                assert_ne!(
+                    state_of(w),
+                    State::Valid,
+                    "slot {slot} still trusted after a failed read"
+                );
                 p.floor.clear();
                 true
             }
