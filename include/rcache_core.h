@@ -84,12 +84,13 @@ void rcache_get_stats(const struct rcache *c, struct rcache_stats *out);
 const char *rcache_reason_text(int reason);
 
 /* lock-free: the shared part (fixed for the life of c), a read hit on the
- * home way of its block or where that way's hint points (true: remap to
- * *slot), the end of any read hit that read its data */
+ * home way of its block or where that way's hint points, the end of any
+ * read hit that read its data */
 const struct rcache_shared *rcache_shared(const struct rcache *c);
-/* cpu: the caller's CPU, for the line of the hit counter it counts on */
-bool rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u32 cpu,
-		    u64 *slot);
+/* returns the slot to read, or RCACHE_NO_HIT; cpu: the caller's CPU, for
+ * the line of the hit counter it counts on */
+#define RCACHE_NO_HIT 0xffffffffffffffffULL
+u64 rcache_try_hit(const struct rcache_shared *s, u64 sector, u64 sectors, u32 cpu);
 void rcache_hit_done(const struct rcache_shared *s, u64 slot);
 
 /* returns an enum rcache_plan; *slot is the cache block for HIT/FILL/WRITE_BOTH */

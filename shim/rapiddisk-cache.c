@@ -255,12 +255,17 @@ static int rc_write_both(struct rc_target *rc, struct rc_bio *rb, struct bio *bi
 }
 
 /* a failed read of the cache device drops the block: under the lock */
+static noinline __cold void rc_hit_failed(struct rc_target *rc, u64 slot)
+{
+	RC_LOCKED(rc, rcache_hit_failed(rc->core, slot));
+}
+
 static __always_inline void rc_hit_end(struct rc_target *rc, u64 slot, bool ok)
 {
 	if (likely(ok))
 		rcache_hit_done(rc->hits, slot);
 	else
-		RC_LOCKED(rc, rcache_hit_failed(rc->core, slot));
+		rc_hit_failed(rc, slot);
 }
 
 /*
@@ -322,12 +327,15 @@ static int rc_map(struct dm_target *ti, struct bio *bio)
 	rb->sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
 	rb->sectors = bio_sectors(bio);
 
-	/* a hit on its block's home way (or the hinted way) needs no lock */
-	if (bio_op(bio) == REQ_OP_READ && bio_has_data(bio) &&
-	    rcache_try_hit(rc->hits, rb->sector, rb->sectors, raw_smp_processor_id(),
-			   &rb->slot)) {
-		rb->plan = RCACHE_PLAN_HIT;
-		return rc_hit(rc, rb, bio);
+	/* a hit on its block's home way (or the hinted way) needs no lock;
+	 * rcache_try_hit takes whole blocks only, so no empty reads */
+	if (bio_op(bio) == REQ_OP_READ) {
+		rb->slot = rcache_try_hit(rc->hits, rb->sector, rb->sectors,
+					  raw_smp_processor_id());
+		if (rb->slot != RCACHE_NO_HIT) {
+			rb->plan = RCACHE_PLAN_HIT;
+			return rc_hit(rc, rb, bio);
+		}
 	}
 	return rc_map_locked(ti, rc, rb, bio);
 }

@@ -38,7 +38,7 @@ fn functions_match_the_header() {
         rcache_map: (*mut C, c_int, u64, u64, *mut u64) -> c_int = ffi::rcache_map;
         rcache_map_passthrough: (*mut C, u64, u64) -> () = ffi::rcache_map_passthrough;
         rcache_shared: (*const C) -> *const Sh = ffi::rcache_shared;
-        rcache_try_hit: (*const Sh, u64, u64, u32, *mut u64) -> bool = ffi::rcache_try_hit;
+        rcache_try_hit: (*const Sh, u64, u64, u32) -> u64 = ffi::rcache_try_hit;
         rcache_hit_done: (*const Sh, u64) -> () = ffi::rcache_hit_done;
         rcache_hit_failed: (*mut C, u64) -> () = ffi::rcache_hit_failed;
         rcache_fill_read_done: (*mut C, u64, bool) -> bool = ffi::rcache_fill_read_done;
@@ -108,6 +108,7 @@ fn constants_match_the_header() {
         layout::rcache_plan_RCACHE_PLAN_WRITE_BOTH as i32,
         ffi::RCACHE_PLAN_WRITE_BOTH
     );
+    assert_eq!(layout::RCACHE_NO_HIT as u64, ffi::RCACHE_NO_HIT);
     assert_eq!(layout::rcache_dir_RCACHE_READ as i32, ffi::RCACHE_READ);
     assert_eq!(layout::rcache_dir_RCACHE_WRITE as i32, ffi::RCACHE_WRITE);
     let reasons = [

@@ -182,30 +182,26 @@ pub unsafe extern "C" fn rcache_shared(c: *const Rcache) -> *const RcacheShared 
     c.as_ref().map_or(core::ptr::null(), |c| c.shared())
 }
 
+/// What rcache_try_hit returns for a read that is no lock-free hit (no
+/// slot has this number).
+pub const RCACHE_NO_HIT: u64 = u64::MAX;
+
 /// A read of `sectors` at `sector` that is a hit on its home way or on the
-/// way its hint points to: returns true and the slot to remap to. Needs no
-/// lock; `cpu` picks the line of the hit counter.
+/// way its hint points to: returns the slot to read, else RCACHE_NO_HIT.
+/// Needs no lock; `cpu` picks the line of the hit counter.
 ///
 /// # Safety
-/// `s` came from rcache_shared; `slot` is writable.
+/// `s` came from rcache_shared.
 #[no_mangle]
 pub unsafe extern "C" fn rcache_try_hit(
     s: *const RcacheShared,
     sector: u64,
     sectors: u64,
     cpu: u32,
-    slot: *mut u64,
-) -> bool {
-    let (Some(s), Some(slot)) = (s.as_ref(), slot.as_mut()) else {
-        return false;
-    };
-    match s.try_hit(sector, sectors, cpu) {
-        Some(found) => {
-            *slot = found;
-            true
-        }
-        None => false,
-    }
+) -> u64 {
+    s.as_ref()
+        .and_then(|s| s.try_hit(sector, sectors, cpu))
+        .unwrap_or(RCACHE_NO_HIT)
 }
 
 /// A read hit (from rcache_try_hit or rcache_map) that read its data

@@ -188,8 +188,7 @@ impl<'a> Shared<'a> {
 
     /// The way a key prefers: hits on it need no scan of the set.
     pub fn home(&self, key: u64) -> u64 {
-        self.set_of(key) * self.geo.assoc as u64
-            + ((key >> BLOCK_SHIFT) & (self.geo.assoc as u64 - 1))
+        (self.set_of(key) << self.assoc_shift) | ((key >> BLOCK_SHIFT) & (self.assoc.get() - 1))
     }
 
     /// The slot the hint of `home` points to.
@@ -273,7 +272,7 @@ impl<'a> Shared<'a> {
         // not `update`: the state stays, so `cached_blocks` does too
         let cell = self.cell(slot);
         let mut w = cell.load(Acquire);
-        while key_of(w) == key && state_of(w) == State::Valid && readers(w) < READERS_MAX {
+        while holds_valid(w, key) && readers(w) < READERS_MAX {
             match cell.compare_exchange_weak(w, w + READER_ONE, AcqRel, Acquire) {
                 Ok(_) => return true,
                 Err(now) => w = now,
