@@ -354,64 +354,52 @@ mod tests {
         assert_eq!(hits.0[15].0.load(Relaxed), 3);
     }
 
-    fn one_set(words: &[AtomicU64]) -> Shared<'_> {
+    /// A set of four ways whose slot 0 holds key 8 with two hits in
+    /// flight, and a hint to way 3.
+    fn two_readers(words: &[AtomicU64; 4]) -> Shared<'_> {
         let geo = Geometry {
-            blocks: words.len() as u64,
+            blocks: 4,
             sets: 1,
-            assoc: words.len() as u32,
+            assoc: 4,
             mode: crate::args::Mode::WriteThrough,
         };
-        Shared::new(geo, words).unwrap()
-    }
-
-    /// Slot 0 made valid for key 8 with two hits in flight.
-    fn two_readers(s: &Shared) {
+        let s = Shared::new(geo, words).unwrap();
         s.update(0, |w| Some(rekey(w, 8, State::Valid)));
+        s.set_hint(0, 3);
         assert!(s.enter(0, 8) && s.enter(0, 8));
         assert!(!s.enter(0, 16), "another key does not enter");
         assert_eq!(s.cached_blocks.0.load(Relaxed), 1);
+        s
+    }
+
+    fn state_and_readers(s: &Shared) -> (State, u64) {
+        (state_of(s.word(0)), readers(s.word(0)))
     }
 
     #[test]
     fn readers_leave_a_valid_block_valid() {
         let words = [const { AtomicU64::new(0) }; 4];
-        let s = one_set(&words);
-        two_readers(&s);
+        let s = two_readers(&words);
         s.hit_done(0);
+        assert_eq!(state_and_readers(&s), (State::Valid, 1));
         s.hit_done(0);
-        let w = s.word(0);
-        assert_eq!((state_of(w), readers(w), key_of(w)), (State::Valid, 0, 8));
+        assert_eq!(state_and_readers(&s), (State::Valid, 0));
+        assert_eq!((key_of(s.word(0)), s.hinted(0)), (8, 3));
         assert_eq!(s.cached_blocks.0.load(Relaxed), 1);
     }
 
     #[test]
     fn last_reader_frees_a_stale_block() {
         let words = [const { AtomicU64::new(0) }; 4];
-        let s = one_set(&words);
-        two_readers(&s);
+        let s = two_readers(&words);
         s.update(0, |w| Some(restate(w, State::Stale)));
         assert!(!s.enter(0, 8), "a stale block takes no new hits");
         s.hit_done(0);
-        assert_eq!((state_of(s.word(0)), readers(s.word(0))), (State::Stale, 1));
+        assert_eq!(state_and_readers(&s), (State::Stale, 1));
         s.hit_done(0);
-        assert_eq!(
-            (state_of(s.word(0)), readers(s.word(0))),
-            (State::Invalid, 0)
-        );
+        assert_eq!(state_and_readers(&s), (State::Invalid, 0));
         assert!(is_free(s.word(0)));
         assert_eq!(s.cached_blocks.0.load(Relaxed), 0);
-    }
-
-    #[test]
-    fn leaving_keeps_key_and_hint() {
-        let words = [const { AtomicU64::new(0) }; 4];
-        let s = one_set(&words);
-        two_readers(&s);
-        s.set_hint(0, 3);
-        s.hit_done(0);
-        s.hit_done(0);
-        assert_eq!(s.hinted(0), 3);
-        assert_eq!(key_of(s.word(0)), 8);
     }
 
     #[test]
