@@ -157,6 +157,17 @@ static blk_status_t rd_errno_to_status(struct rd_device *rd, int err)
 	}
 }
 
+/*
+ * A zeroed page for a write that found none. Out of line and out of gcc's
+ * cloning, so that the VM tests can make it fail with a kretprobe
+ * (tests/vm/kmod/rd_nopage.c): Debian's kernels have no page allocation
+ * fault injection.
+ */
+static noinline __attribute__((__noipa__)) void *rd_alloc_spare(gfp_t gfp)
+{
+	return (void *)__get_free_page(gfp | __GFP_ZERO | __GFP_NOWARN);
+}
+
 /* one bio segment into the disk; pages are allocated outside RCU */
 static int rd_write_segment(struct rd_device *rd, sector_t sector, void *buf,
 			    unsigned int len, bool nowait, void **spare)
@@ -165,13 +176,13 @@ static int rd_write_segment(struct rd_device *rd, sector_t sector, void *buf,
 
 	while ((err = rdsk_write(rd->core, sector, buf, len, spare)) == RDSK_NEED_PAGE) {
 		if (nowait) {
-			*spare = (void *)__get_free_page(GFP_NOWAIT | __GFP_ZERO | __GFP_NOWARN);
+			*spare = rd_alloc_spare(GFP_NOWAIT);
 			if (!*spare)
 				return -EAGAIN;
 			continue;
 		}
 		rcu_read_unlock();
-		*spare = (void *)get_zeroed_page(GFP_NOIO | __GFP_NOWARN);
+		*spare = rd_alloc_spare(GFP_NOIO);
 		rcu_read_lock();
 		if (!*spare)
 			return -ENOMEM;
