@@ -12,6 +12,8 @@ NP=/sys/module/rd_nopage/parameters
 # nopage NOWAIT SLEEPING: fail every Nth allocation of each kind (0: none)
 nopage() { echo "$1" >"$NP/nowait_every" && echo "$2" >"$NP/sleeping_every"; }
 failed() { cat "$NP/failed"; }
+# should this scenario stop early, later ones must get their pages
+trap '[ -d "$NP" ] && nopage 0 0' EXIT
 rd_errors() { awk -v d="$1" '$1 == d { print $3 }' "$DEVICES"; }
 for f in a b c d; do head -c 4096 /dev/urandom >"/tmp/np-$f"; done
 zero4k() { head -c 4096 /dev/zero; }
