@@ -40,7 +40,7 @@ MODULE_PARM_DESC(failed, "spare-page allocations made to fail so far");
 /* entry: pick the calls to fail; 0 arms the return handler, 1 skips it */
 static int nopage_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	gfp_t gfp = (gfp_t)regs->di;	/* first argument, x86-64 */
+	gfp_t gfp = (gfp_t)regs_get_kernel_argument(regs, 0);
 	bool sleeping = gfpflags_allow_blocking(gfp);
 	unsigned int every = READ_ONCE(*(sleeping ? &sleeping_every : &nowait_every));
 	atomic_t *seen = sleeping ? &seen_sleeping : &seen_nowait;
