@@ -16,6 +16,7 @@ pub mod model;
 pub mod mtab;
 pub mod ops;
 pub mod resources;
+pub mod server;
 pub mod size;
 pub mod startup;
 pub mod stats;

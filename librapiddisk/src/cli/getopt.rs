@@ -13,15 +13,28 @@ pub enum Opt {
     Invalid(u8),
     /// A known option whose argument is missing at the end (`?`).
     MissingArgument(u8),
+    /// A long option (`--name VALUE` or `--name=VALUE`) and its value.
+    Long(&'static str, Vec<u8>),
+    /// `--name` that no long option has.
+    UnknownLong(Vec<u8>),
+    /// A long option at the end without its value.
+    LongMissingArgument(&'static str),
 }
 
 impl Opt {
     /// glibc's message for a failure, without the trailing newline.
     pub fn diagnostic(&self, argv0: &[u8]) -> Option<Vec<u8>> {
         let (text, c): (&[u8], u8) = match self {
-            Opt::Found(..) => return None,
+            Opt::Found(..) | Opt::Long(..) => return None,
             Opt::Invalid(c) => (b": invalid option -- '", *c),
             Opt::MissingArgument(c) => (b": option requires an argument -- '", *c),
+            Opt::UnknownLong(name) => {
+                return Some([argv0, b": unrecognized option '--", name, b"'"].concat())
+            }
+            Opt::LongMissingArgument(name) => {
+                let tail = b"' requires an argument";
+                return Some([argv0, b": option '--", name.as_bytes(), tail].concat());
+            }
         };
         Some([argv0, text, &[c], b"'"].concat())
     }
@@ -42,6 +55,20 @@ fn takes_argument(optstring: &[u8], c: u8) -> Option<bool> {
 /// `posixly_correct` (the POSIXLY_CORRECT environment variable) the scan
 /// stops at the first non-option, as glibc does.
 pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<Opt> {
+    scan(args, optstring, &[], posixly_correct, false)
+}
+
+/// The scan of [`getopt`], with long options `longs` (each takes a value;
+/// names match exactly) and, with `keep_going`, on past failures the way
+/// a loop that keeps calling getopt sees them. Without long options an
+/// argument `--x` is the cluster `-`, `x`, as for getopt(3).
+pub fn scan(
+    args: &[Vec<u8>],
+    optstring: &[u8],
+    longs: &[&'static str],
+    posixly_correct: bool,
+    keep_going: bool,
+) -> Vec<Opt> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -56,6 +83,16 @@ pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<
             }
             continue;
         }
+        if !longs.is_empty() && arg.starts_with(b"--") {
+            let (opt, used) = long(&arg[2..], args.get(i), longs);
+            i += usize::from(used);
+            let failed = !matches!(opt, Opt::Long(..));
+            found.push(opt);
+            if failed && !keep_going {
+                return found;
+            }
+            continue;
+        }
         let mut at = 1;
         while at < arg.len() {
             let c = arg[at];
@@ -63,7 +100,9 @@ pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<
             match takes_argument(optstring, c) {
                 None => {
                     found.push(Opt::Invalid(c));
-                    return found;
+                    if !keep_going {
+                        return found;
+                    }
                 }
                 Some(false) => found.push(Opt::Found(c, None)),
                 Some(true) if at < arg.len() => {
@@ -85,6 +124,23 @@ pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<
         }
     }
     found
+}
+
+/// One long option `body` (after `--`); `next` is the following argument,
+/// taken as the value when there is no `=`. Returns whether it was taken.
+fn long(body: &[u8], next: Option<&Vec<u8>>, longs: &[&'static str]) -> (Opt, bool) {
+    let (name, value) = match body.iter().position(|&b| b == b'=') {
+        Some(eq) => (&body[..eq], Some(body[eq + 1..].to_vec())),
+        None => (body, None),
+    };
+    let Some(&known) = longs.iter().find(|l| l.as_bytes() == name) else {
+        return (Opt::UnknownLong(body.to_vec()), false);
+    };
+    match (value, next) {
+        (Some(value), _) => (Opt::Long(known, value), false),
+        (None, Some(next)) => (Opt::Long(known, next.clone()), true),
+        (None, None) => (Opt::LongMissingArgument(known), false),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! one action, output in text or JSON. The binary only supplies the real
 //! environment; tests supply fixture trees.
 
-mod getopt;
+pub(crate) mod getopt;
 mod help;
 mod options;
 

@@ -19,6 +19,14 @@ pub fn status(code: i32, message: &[u8]) -> Vec<u8> {
     obj.dump()
 }
 
+/// The daemon's `checkServiceStatus`: `{"status": "OK", "version": ...}`.
+pub fn service_status() -> Vec<u8> {
+    Object::new()
+        .string(c"status", "OK")
+        .string(c"version", env!("CARGO_PKG_VERSION"))
+        .dump()
+}
+
 /// The status object of a failed action.
 pub fn error(err: &Error) -> Vec<u8> {
     status(err.code(), err.message())
@@ -32,7 +40,8 @@ fn lock_word(lock: LockStatus) -> &'static str {
     }
 }
 
-fn mode_word(mode: CacheMode) -> &'static str {
+/// The `mode` word of the list (also the metrics' `mode` label).
+pub(crate) fn mode_word(mode: CacheMode) -> &'static str {
     match mode {
         CacheMode::WriteThrough => "write-through",
         CacheMode::Writeback => "writeback",

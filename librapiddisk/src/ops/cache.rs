@@ -57,10 +57,16 @@ impl System {
     /// Maps `source` behind RAM disk `rd` in `mode`; the new mapping is
     /// `rc-wt_<basename>`, `rc-wa_<basename>` or `rc-wb_<basename>`.
     pub fn map(&self, rd: &[u8], source: &[u8], mode: CacheMode) -> Result<Done> {
-        const FUNC: &str = "cache_device_map";
         if mode == CacheMode::Writeback && !self.modules.writeback {
             return Err(writeback_missing());
         }
+        self.map_ungated(rd, source, mode)
+    }
+
+    /// `map` without the dm-writecache check, as the daemon maps (the
+    /// kernel loads dm-writecache itself when a table needs it).
+    pub fn map_ungated(&self, rd: &[u8], source: &[u8], mode: CacheMode) -> Result<Done> {
+        const FUNC: &str = "cache_device_map";
         if rd.is_empty() || source.is_empty() {
             return Err(Error::invalid_args());
         }
@@ -154,12 +160,18 @@ impl System {
         if self.mapping(name).is_none() {
             return Err(no_such_target(if json { -1 } else { -libc::ENOENT }, name));
         }
-        let params = std::str::from_utf8(name).ok().and_then(dm::status);
-        Ok(match params {
-            None => Stats::Unavailable,
-            Some(p) if is_writeback(name) => Stats::Writeback(WritecacheStats::parse(&p)),
-            Some(p) => Stats::Cache(CacheStats::parse(&p)),
-        })
+        Ok(query_stats(name))
+    }
+}
+
+/// The statistics of device-mapper device `name`, whether or not discovery
+/// knows it (the daemon asks for any name); the kind follows the name.
+pub fn query_stats(name: &[u8]) -> Stats {
+    let params = std::str::from_utf8(name).ok().and_then(dm::status);
+    match params {
+        None => Stats::Unavailable,
+        Some(p) if is_writeback(name) => Stats::Writeback(WritecacheStats::parse(&p)),
+        Some(p) => Stats::Cache(CacheStats::parse(&p)),
     }
 }
 

@@ -5,7 +5,7 @@
 mod cache;
 mod ramdisk;
 
-pub use cache::{writeback_missing, Stats};
+pub use cache::{query_stats, writeback_missing, Stats};
 
 use crate::discover::{self, Roots};
 use crate::error::{Error, Result};

@@ -40,7 +40,12 @@ impl System {
     /// Creates the next RAM disk, `size` being a size argument (`64`,
     /// `1GB`, ...).
     pub fn attach(&self, size: &[u8]) -> Result<Done> {
-        let mib = size::parse_size(size)?;
+        self.attach_mib(size::parse_size(size)?)
+    }
+
+    /// Creates the next RAM disk of `mib` MiB (the daemon's unit; it does
+    /// not refuse 0, the kernel does).
+    pub fn attach_mib(&self, mib: u64) -> Result<Done> {
         let bytes = mib.checked_mul(MIB).ok_or_else(Error::invalid_args)?;
         let k = attach_index(self.disks.iter().map(|d| d.name.as_bytes()));
         let command = format!("rapiddisk attach {k} {bytes}");
@@ -59,6 +64,12 @@ impl System {
         if rd.is_empty() {
             return Err(Error::invalid_args());
         }
+        self.detach_known(rd)
+    }
+
+    /// Detach without the "no RAM disks" pre-check (the daemon's order:
+    /// with no disks at all the answer is that `rd` does not exist).
+    pub fn detach_known(&self, rd: &[u8]) -> Result<Done> {
         if self.disk(rd).is_none() {
             return Err(no_such_device(-1, rd));
         }
@@ -77,7 +88,6 @@ impl System {
     /// must differ from the current size and exceed the highest sector
     /// written so far.
     pub fn resize(&self, rd: &[u8], size: &[u8]) -> Result<Done> {
-        const FUNC: &str = "mem_device_resize";
         if self.disks.is_empty() {
             return Err(no_devices(-libc::EINVAL));
         }
@@ -85,6 +95,13 @@ impl System {
         if mib == 0 || rd.is_empty() {
             return Err(Error::invalid_args());
         }
+        self.resize_mib(rd, mib)
+    }
+
+    /// Resize to `mib` MiB from the device check on (spec §4.6.7 steps
+    /// 3-7), which is where the daemon joins the command.
+    pub fn resize_mib(&self, rd: &[u8], mib: u64) -> Result<Done> {
+        const FUNC: &str = "mem_device_resize";
         let disk = self
             .disk(rd)
             .ok_or_else(|| no_such_device(-libc::ENOENT, rd))?;
