@@ -124,18 +124,16 @@ impl Server {
     /// Any device-mapper name is asked for, known to discovery or not.
     fn cache_stats(&self, name: &[u8]) -> Response {
         match query_stats(name) {
-            Stats::Unavailable => {
-                self.refuse(400, &Error::new(-1, "Can't get device status."))
-            }
+            Stats::Unavailable => self.refuse(400, &Error::new(-1, "Can't get device status.")),
             stats => Response::json(200, stats.json(name)),
         }
     }
 
     fn metrics(&self) -> Response {
         let sys = self.discover().ok();
-        let (disks, maps) = sys.as_ref().map_or((&[][..], &[][..]), |s| {
-            (&s.disks[..], &s.mappings[..])
-        });
+        let (disks, maps) = sys
+            .as_ref()
+            .map_or((&[][..], &[][..]), |s| (&s.disks[..], &s.mappings[..]));
         let mappings: Vec<_> = maps
             .iter()
             .map(|m| (m.clone(), query_stats(m.device.as_encoded_bytes())))

@@ -10,7 +10,8 @@ use std::path::Path;
 /// must not be readable or writable by group or others, and not empty.
 pub fn read_token(path: &Path) -> Result<Vec<u8>, String> {
     let shown = path.display();
-    let meta = fs::metadata(path).map_err(|e| format!("{shown}: {}", crate::error::strerror(&e)))?;
+    let meta =
+        fs::metadata(path).map_err(|e| format!("{shown}: {}", crate::error::strerror(&e)))?;
     if meta.mode() & 0o077 != 0 {
         return Err(format!(
             "{shown}: the token file must not be accessible to group or others (chmod 600)."

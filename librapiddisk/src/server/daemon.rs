@@ -4,7 +4,7 @@
 //! process touches comes in through [`Env`], so host tests run it on
 //! fixture trees in the foreground.
 
-use super::detach::{detach, Ready};
+use super::detach::detach;
 use super::http::{self, Http};
 use super::log::{Log, Priority, Sink};
 use super::options::{self, Outcome};
@@ -62,17 +62,27 @@ pub fn start(
     stderr: &mut dyn Write,
 ) -> Result<Running, u8> {
     if env.uid != 0 {
-        let _ = stderr.write_all(b"\nYou must be root or contain sudo permissions to initiate this\n\n");
+        let _ = stderr
+            .write_all(b"\nYou must be root or contain sudo permissions to initiate this\n\n");
         return Err(243);
     }
     let argv0 = argv.first().map_or(&b"rapiddiskd"[..], |a| a.as_slice());
-    let parsed = options::parse(argv0, argv.get(1..).unwrap_or_default(), env.posixly_correct);
+    let parsed = options::parse(
+        argv0,
+        argv.get(1..).unwrap_or_default(),
+        env.posixly_correct,
+    );
     for d in &parsed.diagnostics {
         let _ = stderr.write_all(&[&d[..], b"\n"].concat());
     }
     let o = match parsed.outcome {
         Outcome::Run(o) => o,
-        Outcome::Help => return Err(print(stdout, &[&options::version(), options::HELP].concat())),
+        Outcome::Help => {
+            return Err(print(
+                stdout,
+                &[&options::version(), options::HELP].concat(),
+            ))
+        }
         Outcome::Version => return Err(print(stdout, &options::version())),
         Outcome::Fail(msg) => {
             if !msg.is_empty() {
@@ -123,12 +133,17 @@ pub fn start(
     let http = match Http::start(server, &config.http) {
         Ok(http) => http,
         Err(e) => {
-            let why = format!("Error creating MHD Daemon: {}, mgmt_thread.", crate::error::strerror(&e));
+            let why = format!(
+                "Error creating MHD Daemon: {}, mgmt_thread.",
+                crate::error::strerror(&e)
+            );
             let _ = std::fs::remove_file(&env.pid_file);
             return Err(refuse(why.as_bytes()));
         }
     };
-    ready.map(Ready::notify);
+    if let Some(ready) = ready {
+        ready.notify();
+    }
     Ok(Running {
         http,
         log,
@@ -192,15 +207,19 @@ impl Running {
     /// The stop signal's log lines; stderr gets one whether verbose or not.
     fn log_signal(&self, signal: &str) {
         let line = format!("Signal_handler function, SIGNAL received: {signal}.");
-        self.log.sink.stderr(format!("rapiddiskd: {line}\n").as_bytes());
+        self.log
+            .sink
+            .stderr(format!("rapiddiskd: {line}\n").as_bytes());
         self.log.sink.syslog(Priority::Info, line.as_bytes());
     }
 
     /// Stops serving, says so, removes the pid file; exit status 0.
     pub fn stop(self) -> u8 {
         drop(self.http);
-        self.log
-            .line(Priority::Info, b"Daemon loop function exiting: mgmt_thread.");
+        self.log.line(
+            Priority::Info,
+            b"Daemon loop function exiting: mgmt_thread.",
+        );
         if let Err(e) = std::io::stdout().flush() {
             let why = format!("Error flushing file descriptors: {e}, main.");
             self.log.line(Priority::Err, why.as_bytes());

@@ -90,7 +90,11 @@ impl SockAddr {
     }
 }
 
-fn item(option: sys::MHD_OPTION::Type, value: isize, ptr_value: *mut c_void) -> sys::MHD_OptionItem {
+fn item(
+    option: sys::MHD_OPTION::Type,
+    value: isize,
+    ptr_value: *mut c_void,
+) -> sys::MHD_OptionItem {
     sys::MHD_OptionItem {
         option,
         value,
@@ -108,12 +112,19 @@ impl Http {
     pub fn start(server: Arc<Server>, config: &Config) -> io::Result<Self> {
         use sys::MHD_FLAG as F;
         use sys::MHD_OPTION as O;
-        let mut flags = F::MHD_USE_INTERNAL_POLLING_THREAD
-            | F::MHD_USE_THREAD_PER_CONNECTION
-            | F::MHD_USE_AUTO;
+        let mut flags =
+            F::MHD_USE_INTERNAL_POLLING_THREAD | F::MHD_USE_THREAD_PER_CONNECTION | F::MHD_USE_AUTO;
         let mut options = vec![
-            item(O::MHD_OPTION_CONNECTION_LIMIT, config.connection_limit as isize, ptr::null_mut()),
-            item(O::MHD_OPTION_CONNECTION_TIMEOUT, config.timeout as isize, ptr::null_mut()),
+            item(
+                O::MHD_OPTION_CONNECTION_LIMIT,
+                config.connection_limit as isize,
+                ptr::null_mut(),
+            ),
+            item(
+                O::MHD_OPTION_CONNECTION_TIMEOUT,
+                config.timeout as isize,
+                ptr::null_mut(),
+            ),
         ];
         let mut addr = config
             .address
@@ -130,13 +141,22 @@ impl Http {
         };
         if let Some((cert, key)) = &tls {
             // SAFETY: a pure query of the library's build.
-            let has_tls = unsafe { sys::MHD_is_feature_supported(sys::MHD_FEATURE::MHD_FEATURE_TLS) };
+            let has_tls =
+                unsafe { sys::MHD_is_feature_supported(sys::MHD_FEATURE::MHD_FEATURE_TLS) };
             if has_tls != sys::MHD_Result::MHD_YES {
                 return Err(io::Error::other("libmicrohttpd was built without TLS"));
             }
             flags |= F::MHD_USE_TLS;
-            options.push(item(O::MHD_OPTION_HTTPS_MEM_KEY, 0, key.as_ptr().cast_mut().cast()));
-            options.push(item(O::MHD_OPTION_HTTPS_MEM_CERT, 0, cert.as_ptr().cast_mut().cast()));
+            options.push(item(
+                O::MHD_OPTION_HTTPS_MEM_KEY,
+                0,
+                key.as_ptr().cast_mut().cast(),
+            ));
+            options.push(item(
+                O::MHD_OPTION_HTTPS_MEM_CERT,
+                0,
+                cert.as_ptr().cast_mut().cast(),
+            ));
         }
         options.push(item(O::MHD_OPTION_END, 0, ptr::null_mut()));
         let cls = Arc::as_ptr(&server).cast_mut().cast::<c_void>();

@@ -26,7 +26,9 @@ pub fn count(proc: &Path, name: &[u8]) -> io::Result<usize> {
         }
         let stat = match fs::read(entry.path().join("stat")) {
             Ok(stat) => stat,
-            Err(e) if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ESRCH) => {
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(libc::ESRCH) =>
+            {
                 continue
             }
             Err(e) => return Err(e),

@@ -56,7 +56,10 @@ impl Sink for System {
 
 /// The bytes up to the first NUL, as a C string.
 fn c_text(message: &[u8]) -> std::ffi::CString {
-    let end = message.iter().position(|&b| b == 0).unwrap_or(message.len());
+    let end = message
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(message.len());
     std::ffi::CString::new(&message[..end]).expect("no NUL before end")
 }
 
@@ -95,7 +98,8 @@ impl Log {
     /// Only the stderr line, when verbose.
     pub fn verbose_line(&self, message: &[u8]) {
         if self.verbose {
-            self.sink.stderr(&[b"rapiddiskd: ", message, b"\n"].concat());
+            self.sink
+                .stderr(&[b"rapiddiskd: ", message, b"\n"].concat());
         }
     }
 
@@ -105,7 +109,11 @@ impl Log {
         if message.is_empty() {
             return;
         }
-        let priority = if code >= 0 { Priority::Info } else { Priority::Err };
+        let priority = if code >= 0 {
+            Priority::Info
+        } else {
+            Priority::Err
+        };
         self.line(priority, message);
     }
 }

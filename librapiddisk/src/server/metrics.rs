@@ -156,7 +156,11 @@ fn mapping_families(mappings: &[(CacheMapping, Stats)]) -> Vec<Family> {
             if i < 4 {
                 Family::new(format!("rapiddisk_writecache_{bare}"), "gauge", help)
             } else {
-                Family::new(format!("rapiddisk_writecache_{bare}_total"), "counter", help)
+                Family::new(
+                    format!("rapiddisk_writecache_{bare}_total"),
+                    "counter",
+                    help,
+                )
             }
         })
         .collect();
@@ -214,10 +218,7 @@ fn daemon_families(scrape: &Scrape) -> Vec<Family> {
     );
     for ((route, code), n) in scrape.requests {
         let code = code.to_string();
-        requests.sample(
-            &[("route", route.as_bytes()), ("code", code.as_bytes())],
-            n,
-        );
+        requests.sample(&[("route", route.as_bytes()), ("code", code.as_bytes())], n);
     }
     vec![ok, requests]
 }

@@ -70,7 +70,9 @@ impl Server {
 
     fn dispatch(&self, route: &'static str, action: Result<route::Action, Refusal>) -> Response {
         let refusal = match action {
-            Err(Refusal::Method) => return Response::json(400, crate::json::render::status(-1, b"")),
+            Err(Refusal::Method) => {
+                return Response::json(400, crate::json::render::status(-1, b""))
+            }
             Err(Refusal::Unsupported) => Refusal::Unsupported,
             Err(other) => {
                 self.received(route);
@@ -94,4 +96,3 @@ impl Server {
 
 #[cfg(test)]
 mod tests;
-

@@ -82,7 +82,11 @@ pub fn port(arg: &[u8]) -> Result<u16, &'static str> {
         Some(b'+') => (false, &rest[1..]),
         _ => (false, rest),
     };
-    let digits: Vec<u8> = rest.iter().copied().take_while(u8::is_ascii_digit).collect();
+    let digits: Vec<u8> = rest
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
+        .collect();
     if digits.is_empty() {
         return Err("The provided port is not a number.");
     }
@@ -90,10 +94,7 @@ pub fn port(arg: &[u8]) -> Result<u16, &'static str> {
         .iter()
         .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
     let n = if negative { -n } else { n };
-    u16::try_from(n)
-        .ok()
-        .filter(|&p| p > 0)
-        .ok_or(PORT_RANGE)
+    u16::try_from(n).ok().filter(|&p| p > 0).ok_or(PORT_RANGE)
 }
 
 /// `--listen`: an IPv4 or IPv6 address (IPv6 optionally in brackets).
@@ -103,9 +104,8 @@ fn address(arg: &[u8]) -> Result<IpAddr, Vec<u8>> {
         .strip_prefix('[')
         .and_then(|t| t.strip_suffix(']'))
         .unwrap_or(text);
-    bare.parse().map_err(|_| {
-        [b"--listen: not an IPv4 or IPv6 address: ", arg].concat()
-    })
+    bare.parse()
+        .map_err(|_| [b"--listen: not an IPv4 or IPv6 address: ", arg].concat())
 }
 
 /// Parses `args` (without argv[0]); `argv0` names the program in getopt's

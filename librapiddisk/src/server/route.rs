@@ -27,24 +27,6 @@ pub enum Action {
     Unlock(Vec<u8>),
 }
 
-impl Action {
-    /// Whether the action changes the system (and so takes the action
-    /// lock).
-    pub fn changes_system(&self) -> bool {
-        matches!(
-            self,
-            Action::CreateDisk(_)
-                | Action::RemoveDisk(_)
-                | Action::ResizeDisk(..)
-                | Action::FlushDisk(_)
-                | Action::CreateCache(..)
-                | Action::RemoveCache(_)
-                | Action::Lock(_)
-                | Action::Unlock(_)
-        )
-    }
-}
-
 /// Why a request is refused before any action (all answered with 400).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -94,7 +76,9 @@ enum Match {
     Exact,
     /// The path starts with the route; `except` is a longer route that
     /// starts the same way and is not this one.
-    Prefix { except: Option<&'static str> },
+    Prefix {
+        except: Option<&'static str>,
+    },
 }
 
 /// Builds the action from the URL arguments (their count is checked).
@@ -108,7 +92,13 @@ struct Row {
     build: Build,
 }
 
-const fn row(method: Method, path: &'static str, matching: Match, args: usize, build: Build) -> Row {
+const fn row(
+    method: Method,
+    path: &'static str,
+    matching: Match,
+    args: usize,
+    build: Build,
+) -> Row {
     Row {
         method,
         path,

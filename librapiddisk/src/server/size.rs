@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(e.error.message(), b"Invalid size.");
         assert_eq!(e.log, "Invalid size., Numerical result out of range");
         let e = mib(b"abc").unwrap_err();
-        assert_eq!((e.error.message(), e.log.as_str()), (&b"Not a number."[..], "Not a number."));
+        assert_eq!(
+            (e.error.message(), e.log.as_str()),
+            (&b"Not a number."[..], "Not a number.")
+        );
         assert_eq!(mib(b"64"), Ok(64));
     }
 }
