@@ -45,10 +45,15 @@ install-modules: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(KVER)
 
-# the command and its manual page (DESTDIR for packaging)
+# the command, the daemon, their manual pages and the daemon's systemd
+# unit (DESTDIR for packaging)
+SYSTEMDUNITDIR ?= /lib/systemd/system
 install-tools: userspace
 	install -D -m 0755 target/release/rapiddisk $(DESTDIR)$(SBINDIR)/rapiddisk
 	install -D -m 0644 bin/rapiddisk.8 $(DESTDIR)$(MANDIR)/man8/rapiddisk.8
+	install -D -m 0755 target/release/rapiddiskd $(DESTDIR)$(SBINDIR)/rapiddiskd
+	install -D -m 0644 bin/rapiddiskd.8 $(DESTDIR)$(MANDIR)/man8/rapiddiskd.8
+	install -D -m 0644 systemd/rapiddiskd.service $(DESTDIR)$(SYSTEMDUNITDIR)/rapiddiskd.service
 
 # librapiddisk.so for C programs: the library (real name, soname and
 # development links), include/rapiddisk.h and rapiddisk.pc (DESTDIR for

@@ -125,6 +125,12 @@ impl Http {
                 config.timeout as isize,
                 ptr::null_mut(),
             ),
+            // a two-argument option in an array: the function goes in `value`
+            item(
+                O::MHD_OPTION_UNESCAPE_CALLBACK,
+                addr(unescape),
+                ptr::null_mut(),
+            ),
         ];
         let mut addr = config
             .address
@@ -207,6 +213,31 @@ impl Drop for Http {
     fn drop(&mut self) {
         // SAFETY: we own the daemon; this waits for its threads.
         unsafe { sys::MHD_stop_daemon(self.daemon.as_ptr()) }
+    }
+}
+
+/// The C type of an unescape callback.
+type Unescape = unsafe extern "C" fn(*mut c_void, *mut sys::MHD_Connection, *mut c_char) -> usize;
+
+/// A callback as `intptr_t`, the way an option array carries a function.
+fn addr(f: Unescape) -> isize {
+    f as *const () as isize
+}
+
+/// `%XX` decoding of paths and query arguments ([`super::route::unescape`]).
+unsafe extern "C" fn unescape(
+    _cls: *mut c_void,
+    _connection: *mut sys::MHD_Connection,
+    s: *mut c_char,
+) -> usize {
+    // SAFETY: the library passes a live, NUL-terminated, writable string;
+    // the result is never longer, and is terminated again.
+    unsafe {
+        let len = CStr::from_ptr(s).to_bytes().len();
+        let bytes = std::slice::from_raw_parts_mut(s.cast::<u8>(), len);
+        let n = super::route::unescape(bytes);
+        *s.add(n) = 0;
+        n
     }
 }
 

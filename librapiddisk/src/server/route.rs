@@ -245,3 +245,29 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
         (method, r.path)
     })
 }
+
+/// Decodes `%XX` in place, as libmicrohttpd's default does, except `%00`:
+/// a NUL would end the C string the handler gets, so `rd0%00x` would act
+/// on `rd0`; it stays as written. Returns the new length.
+pub fn unescape(s: &mut [u8]) -> usize {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let (mut from, mut to) = (0, 0);
+    while from < s.len() {
+        let decoded = match s.get(from..from + 3) {
+            Some([b'%', h, l]) => hex(*h).zip(hex(*l)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match decoded {
+            Some(b) if b != 0 => {
+                s[to] = b;
+                from += 3;
+            }
+            _ => {
+                s[to] = s[from];
+                from += 1;
+            }
+        }
+        to += 1;
+    }
+    to
+}

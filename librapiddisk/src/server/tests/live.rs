@@ -111,6 +111,12 @@ fn serves_with_upstream_headers_and_bodies() {
     assert!(body.contains("malformed URL"), "{body}");
     let answer = get(port, "POST", "/v1/removeRapidDisk/%2E%2E");
     assert_eq!(split(&answer).0, "HTTP/1.1 400 Bad Request");
+    // %00 is not decoded, so it cannot cut a name short
+    let answer = get(port, "POST", "/v1/removeRapidDisk/rd0%00x");
+    assert_eq!(
+        split(&answer).2,
+        r#"{"status": "Failed", "message": "Error. Device rd0%00x does not exist."}"#
+    );
     // a body on a GET is not read
     let answer = http(
         port,
@@ -128,6 +134,8 @@ fn serves_with_upstream_headers_and_bodies() {
     assert!(split(&get(port, "GET", "/v1/checkServiceStatus"))
         .0
         .ends_with("200 OK"));
+    // a request line that is no request: closed without an answer
+    assert_eq!(http(port, "GARBAGE\r\n\r\n"), "");
     // metrics carry the counts
     let metrics = get(port, "GET", "/metrics");
     assert!(metrics.contains("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"));

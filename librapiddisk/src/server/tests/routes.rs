@@ -235,3 +235,20 @@ fn openapi_document_lists_every_route() {
         assert!(rest[..next_path].contains(&method), "{method} {path}");
     }
 }
+
+#[test]
+fn unescape_decodes_all_but_nul() {
+    let run = |s: &str| {
+        let mut b = s.as_bytes().to_vec();
+        let n = super::super::route::unescape(&mut b);
+        String::from_utf8_lossy(&b[..n]).into_owned()
+    };
+    assert_eq!(
+        run("/v1/removeRapidDisk/%2E%2E%2frd0"),
+        "/v1/removeRapidDisk/../rd0"
+    );
+    assert_eq!(run("rd0%00x"), "rd0%00x");
+    assert_eq!(run("a%20b%zz%4"), "a b%zz%4");
+    assert_eq!(run("%25%32%35"), "%25");
+    assert_eq!(run(""), "");
+}
