@@ -2,17 +2,19 @@
 # Installs everything the build, the host tests and the VM tests need on a
 # Debian 12 machine: build tools, the two Debian test kernels (6.1 from
 # bookworm, 6.12 from bookworm-backports) with headers, QEMU, virtme-ng and
-# the guest-side tools (fio, dmsetup, mkfs, ...). Idempotent; needs root.
+# the guest-side tools (fio, dmsetup, mkfs, curl, promtool, wrk, ...).
+# Idempotent; needs root.
 set -euo pipefail
 
 # already complete? (every tool, both kernels with headers)
 have_all() {
 	local t
-	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz; do
+	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz curl promtool wrk openssl setpriv; do
 		command -v "$t" >/dev/null 2>&1 || return 1
 	done
-	# libclang for bindgen
-	ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 &&
+	# the C libraries the -sys crates bind, and libclang for bindgen
+	pkg-config --exists jansson libpcre2-8 devmapper libmicrohttpd 2>/dev/null &&
+		ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 &&
 		ls /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 >/dev/null 2>&1 &&
 		ls /boot/vmlinuz-6.1.*-amd64 /boot/vmlinuz-6.12.*-amd64 >/dev/null 2>&1
 }
@@ -43,6 +45,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential bc kmod cpio busybox-static udev \
 	fio e2fsprogs util-linux dmsetup nvme-cli curl jq psmisc \
+	prometheus wrk openssl \
 	pkg-config libclang-dev clang \
 	libjansson-dev libpcre2-dev libdevmapper-dev libmicrohttpd-dev \
 	python3-pip python3-venv >/dev/null

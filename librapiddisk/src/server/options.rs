@@ -74,19 +74,9 @@ pub fn port(arg: &[u8]) -> Result<u16, &'static str> {
     if arg.len() >= 6 {
         return Err(PORT_RANGE);
     }
-    // strtol base 10: blanks, a sign, digits (fewer than 6 bytes cannot
-    // overflow, so its errno check never fires)
-    let rest = arg.trim_ascii_start();
-    let (negative, rest) = match rest.first() {
-        Some(b'-') => (true, &rest[1..]),
-        Some(b'+') => (false, &rest[1..]),
-        _ => (false, rest),
-    };
-    let digits: Vec<u8> = rest
-        .iter()
-        .copied()
-        .take_while(u8::is_ascii_digit)
-        .collect();
+    // strtol base 10 (fewer than 6 bytes cannot overflow, so its errno
+    // check never fires)
+    let (negative, digits) = super::size::sign_and_digits(arg);
     if digits.is_empty() {
         return Err("The provided port is not a number.");
     }

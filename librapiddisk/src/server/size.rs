@@ -36,9 +36,9 @@ enum Strtoull {
     NoDigits,
 }
 
-/// glibc `strtoull(arg, &end, 10)` as far as the daemon looks: the value,
-/// ERANGE, or no digits consumed.
-fn strtoull(arg: &[u8]) -> Strtoull {
+/// What C's base-10 `strto*` functions read: blanks skipped, an optional
+/// sign (true when negative), then the run of digits (may be empty).
+pub(super) fn sign_and_digits(arg: &[u8]) -> (bool, &[u8]) {
     let blanks = arg
         .iter()
         .take_while(|b| b" \t\n\x0b\x0c\r".contains(b))
@@ -49,17 +49,20 @@ fn strtoull(arg: &[u8]) -> Strtoull {
         Some(b'+') => (false, &rest[1..]),
         _ => (false, rest),
     };
-    let digits: Vec<u64> = rest
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .map(|d| u64::from(d - b'0'))
-        .collect();
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    (negative, &rest[..digits])
+}
+
+/// glibc `strtoull(arg, &end, 10)` as far as the daemon looks: the value,
+/// ERANGE, or no digits consumed.
+fn strtoull(arg: &[u8]) -> Strtoull {
+    let (negative, digits) = sign_and_digits(arg);
     if digits.is_empty() {
         return Strtoull::NoDigits;
     }
-    let value = digits
-        .iter()
-        .try_fold(0u64, |n, &d| n.checked_mul(10)?.checked_add(d));
+    let value = digits.iter().try_fold(0u64, |n, &d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    });
     match value {
         None => Strtoull::Range,
         Some(n) if negative => Strtoull::Value(n.wrapping_neg()),
