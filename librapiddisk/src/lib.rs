@@ -4,6 +4,7 @@
 //! rendering (`text`, `json`), so every output can be tested on the host
 //! against fixture trees and the observed outputs of the interface spec.
 
+mod atoi;
 pub mod capi;
 pub mod cli;
 pub mod discover;
@@ -14,6 +15,7 @@ pub mod json;
 pub mod mgmt;
 pub mod model;
 pub mod mtab;
+pub mod nvmet;
 pub mod ops;
 pub mod resources;
 pub mod server;

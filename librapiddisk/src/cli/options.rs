@@ -2,6 +2,7 @@
 //! wins, parameters are kept independently, `-h`/`-v` act at once.
 
 use super::getopt::{getopt, Opt};
+use crate::atoi::atoi;
 use crate::model::CacheMode;
 
 /// The exact upstream option string.
@@ -30,14 +31,7 @@ pub enum Action {
     RevalidateNvme,
 }
 
-/// The NVMe-oF transport of `-t`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Transport {
-    #[default]
-    Tcp,
-    Rdma,
-    Loop,
-}
+pub use crate::nvmet::Transport;
 
 /// Everything the options set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -78,27 +72,6 @@ pub enum Parsed {
     /// A bad option (`diagnostic` for stderr, if getopt printed one), `-V`
     /// or `-?`: header and help, exit 255.
     Usage { diagnostic: Option<Vec<u8>> },
-}
-
-/// C `atoi`: optional blanks and sign, then digits; 0 if none; wraps like
-/// the usual implementation on overflow.
-fn atoi(s: &[u8]) -> i32 {
-    let s = &s[s
-        .iter()
-        .take_while(|b| b" \t\n\x0b\x0c\r".contains(b))
-        .count()..];
-    let (negative, digits) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let n = digits
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |n, d| {
-            n.wrapping_mul(10).wrapping_add(i64::from(d - b'0'))
-        });
-    (if negative { n.wrapping_neg() } else { n }) as i32
 }
 
 /// Parses `args` (without argv[0]); `argv0` names the program in getopt's
