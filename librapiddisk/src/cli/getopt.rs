@@ -54,6 +54,7 @@ fn takes_argument(optstring: &[u8], c: u8) -> Option<bool> {
 /// and including the first failure (upstream stops there). With
 /// `posixly_correct` (the POSIXLY_CORRECT environment variable) the scan
 /// stops at the first non-option, as glibc does.
+#[cfg(test)]
 pub fn getopt(args: &[Vec<u8>], optstring: &[u8], posixly_correct: bool) -> Vec<Opt> {
     scan(args, optstring, &[], posixly_correct, false)
 }

@@ -36,13 +36,16 @@ Caches (a RAM disk in front of a block device):
 NVMe over Fabrics targets:
   -N                 list NVMe target ports
   -n                 list exported devices
-  -i IFACE -P PORT [-t tcp|rdma|loop]
+  -i IFACE -P PORT [-t tcp|rdma|loop] [--adrfam ipv4|ipv6]
                      create target port PORT on network interface IFACE
-  -X -P PORT         remove target port PORT
-  -e -b DEV [-P PORT] [-H HOSTNQN]
-                     export device DEV, optionally on one port, to one host
+                     (its IPv4 address, else its IPv6 one; loop ignores IFACE)
+  -X -P PORT         remove target port PORT (refused while in use)
+  -e -b DEV [-P PORT] [-H HOSTNQN] [--dhchap-key FILE [--dhchap-ctrl-key FILE]]
+                     export device DEV (rdN or a mapping) on PORT or every
+                     port, to HOSTNQN or any host; with a DH-HMAC-CHAP secret
+                     for HOSTNQN read from FILE (made, mode 0600, if absent)
   -x -b DEV [-P PORT] [-H HOSTNQN]
-                     stop exporting device DEV
+                     stop exporting DEV (to HOSTNQN; the last host ends it)
   -R -b DEV          tell initiators that the size of DEV changed
 
 Output:

@@ -11,9 +11,13 @@ pub use options::{parse, Action, Options, Parsed, Transport, OPTSTRING};
 use crate::discover::Roots;
 use crate::error::Error;
 use crate::json::render;
+use crate::nvmet::{self, AddressFamily, Export, Nvmet, PortRequest, SecretFile, Unexport};
 use crate::ops::{writeback_missing, Done, System};
 use crate::{resources, startup, text};
+use std::ffi::OsStr;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 /// Where the command runs.
 #[derive(Debug, Clone)]
@@ -155,7 +159,7 @@ fn act(sys: &System, o: &Options, action: Action, out: &mut Out) -> u8 {
             Ok(res) => out.data(&text::resources(&res), &render::resources(&res)),
             Err(err) => out.failure(&err),
         },
-        nvme => nvme_action(nvme, o, out),
+        nvme => nvme_action(sys, nvme, o, out),
     }
 }
 
@@ -175,24 +179,81 @@ fn stats(sys: &System, name: &[u8], out: &mut Out) -> u8 {
     }
 }
 
-/// The NVMe actions: the argument checks of the command line are made;
-/// the target management itself is not part of this release.
-fn nvme_action(action: Action, o: &Options, out: &mut Out) -> u8 {
+/// The NVMe actions (spec §4.6.12, §5): the command line's checks, then
+/// the operation of [`crate::nvmet`].
+fn nvme_action(sys: &System, action: Action, o: &Options, out: &mut Out) -> u8 {
     let needs_port = matches!(action, Action::EnableNvmePort | Action::DisableNvmePort);
     let needs_device = matches!(
         action,
         Action::ExportNvme | Action::UnexportNvme | Action::RevalidateNvme
     );
-    if needs_port && o.port.is_none() {
-        return out.message(-libc::EINVAL, b"Error. Invalid port number.");
-    }
+    let port = match (o.port, needs_port) {
+        (None, true) => return out.message(-libc::EINVAL, b"Error. Invalid port number."),
+        (port, _) => port,
+    };
     if needs_device && o.backing.is_empty() {
         return out.failure(&Error::invalid_args());
     }
-    out.message(
-        -1,
-        b"Error. NVMe target management is not available in this release.",
-    )
+    let nvmet = Nvmet::new(&sys.roots);
+    let dev = &o.backing[..];
+    match action {
+        Action::ListNvmePorts => match nvmet.ports() {
+            Ok(p) => out.data(&nvmet::ports_text(&p), &nvmet::ports_json(&p)),
+            Err(err) => out.failure(&err),
+        },
+        Action::ListNvme => match nvmet.targets() {
+            Ok(t) => out.data(&nvmet::targets_text(&t), &nvmet::targets_json(&t)),
+            Err(err) => out.failure(&err),
+        },
+        Action::EnableNvmePort => {
+            let family = match o.adrfam.as_deref().map(AddressFamily::parse) {
+                None => AddressFamily::Auto,
+                Some(Some(family)) => family,
+                Some(None) => {
+                    let msg = b"Error. Invalid address family: use --adrfam ipv4 or ipv6.";
+                    return out.message(-libc::EINVAL, msg);
+                }
+            };
+            out.outcome(nvmet.enable_port(&PortRequest {
+                port: port.unwrap_or_default(),
+                interface: &o.host,
+                transport: o.transport,
+                family,
+            }))
+        }
+        Action::DisableNvmePort => out.outcome(nvmet.disable_port(port.unwrap_or_default())),
+        Action::ExportNvme if sys.disks.is_empty() && sys.mappings.is_empty() => {
+            // upstream answers Success here (quirk 25)
+            out.message(0, b"Unable to locate any RapidDisk devices.")
+        }
+        Action::ExportNvme => {
+            let load = |file: &Option<Vec<u8>>| {
+                file.as_deref()
+                    .map(|f| SecretFile::load_or_generate(Path::new(OsStr::from_bytes(f))))
+                    .transpose()
+            };
+            let (host_secret, ctrl_secret) = match (load(&o.dhchap_key), load(&o.dhchap_ctrl_key)) {
+                (Ok(h), Ok(c)) => (h, c),
+                (Err(err), _) | (_, Err(err)) => return out.failure(&err),
+            };
+            out.outcome(nvmet.export(
+                sys,
+                &Export {
+                    device: dev,
+                    port,
+                    host: &o.host,
+                    host_secret: host_secret.as_ref(),
+                    ctrl_secret: ctrl_secret.as_ref(),
+                },
+            ))
+        }
+        Action::UnexportNvme => out.outcome(nvmet.unexport(&Unexport {
+            device: dev,
+            port,
+            host: &o.host,
+        })),
+        _ => out.outcome(nvmet.revalidate(sys, dev)),
+    }
 }
 
 #[cfg(test)]

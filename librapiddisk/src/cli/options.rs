@@ -1,7 +1,7 @@
 //! The command line of `rapiddisk` (spec §4.3): the last action option
 //! wins, parameters are kept independently, `-h`/`-v` act at once.
 
-use super::getopt::{getopt, Opt};
+use super::getopt::{scan, Opt};
 use crate::atoi::atoi;
 use crate::model::CacheMode;
 
@@ -33,6 +33,10 @@ pub enum Action {
 
 pub use crate::nvmet::Transport;
 
+/// The long options: none of upstream's, so no upstream command line
+/// changes meaning. Each takes a value.
+pub const LONG_OPTIONS: &[&str] = &["adrfam", "dhchap-key", "dhchap-ctrl-key"];
+
 /// Everything the options set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Options {
@@ -51,6 +55,12 @@ pub struct Options {
     pub transport: Transport,
     pub no_header: bool,
     pub json: bool,
+    /// `--adrfam ipv4|ipv6`: the address family of a new tcp/rdma port.
+    pub adrfam: Option<Vec<u8>>,
+    /// `--dhchap-key FILE`: the allowed host's DH-HMAC-CHAP secret.
+    pub dhchap_key: Option<Vec<u8>>,
+    /// `--dhchap-ctrl-key FILE`: the controller's secret (bidirectional).
+    pub dhchap_ctrl_key: Option<Vec<u8>>,
 }
 
 impl Options {
@@ -78,9 +88,18 @@ pub enum Parsed {
 /// diagnostics.
 pub fn parse(argv0: &[u8], args: &[Vec<u8>], posixly_correct: bool) -> Parsed {
     let mut o = Options::default();
-    for opt in getopt(args, OPTSTRING, posixly_correct) {
+    for opt in scan(args, OPTSTRING, LONG_OPTIONS, posixly_correct, false) {
         let (c, arg) = match opt {
             Opt::Found(c, arg) => (c, arg.unwrap_or_default()),
+            Opt::Long(name, value) => {
+                let slot = match name {
+                    "adrfam" => &mut o.adrfam,
+                    "dhchap-key" => &mut o.dhchap_key,
+                    _ => &mut o.dhchap_ctrl_key,
+                };
+                *slot = Some(value);
+                continue;
+            }
             failed => {
                 return Parsed::Usage {
                     diagnostic: failed.diagnostic(argv0),
@@ -220,6 +239,29 @@ mod tests {
             run(&["-z", "-h"]),
             Parsed::Usage {
                 diagnostic: Some(b"rapiddisk: invalid option -- 'z'".to_vec())
+            }
+        );
+    }
+
+    #[test]
+    fn long_options_take_values_and_unknown_ones_are_refused() {
+        let o = options(&["--adrfam=ipv6", "-i", "lo", "-P", "1"]);
+        assert_eq!(o.adrfam.as_deref(), Some(&b"ipv6"[..]));
+        let o = options(&["-e", "--dhchap-key", "/k", "--dhchap-ctrl-key=/c"]);
+        assert_eq!(
+            (o.dhchap_key.as_deref(), o.dhchap_ctrl_key.as_deref()),
+            (Some(&b"/k"[..]), Some(&b"/c"[..]))
+        );
+        assert_eq!(
+            run(&["--dhchap"]),
+            Parsed::Usage {
+                diagnostic: Some(b"rapiddisk: unrecognized option '--dhchap'".to_vec())
+            }
+        );
+        assert_eq!(
+            run(&["-e", "--adrfam"]),
+            Parsed::Usage {
+                diagnostic: Some(b"rapiddisk: option '--adrfam' requires an argument".to_vec())
             }
         );
     }

@@ -268,3 +268,159 @@ fn discovery_failure_aborts_every_action() {
     }
     assert_eq!(mgmt(&tree), "");
 }
+
+#[test]
+fn nvme_actions_on_a_tree_without_nvmet() {
+    let tree = loaded();
+    let not_loaded = format!("{}\n", crate::nvmet::NOT_LOADED);
+    for args in [
+        &["-g", "-N"][..],
+        &["-g", "-n"],
+        &["-g", "-i", "lo", "-P", "1"],
+        &["-g", "-X", "-P", "1"],
+        &["-g", "-e", "-b", "rd0"],
+        &["-g", "-x", "-b", "rd0"],
+        &["-g", "-R", "-b", "rd0"],
+    ] {
+        assert_eq!(outcome(&tree, args), (not_loaded.clone(), 255), "{args:?}");
+    }
+    let (json, code) = outcome(&tree, &["-j", "-N"]);
+    assert_eq!(code, 255);
+    assert!(json.starts_with(r#"{"status": "Failed", "message": "The NVMe Target"#));
+    // no devices at all: upstream's Success (quirk 25)
+    let empty = Tree::new()
+        .file("sys/kernel/rapiddisk/mgmt", b"")
+        .file("sys/module/rapiddisk_cache/refcnt", b"0\n");
+    assert_eq!(
+        outcome(&empty, &["-j", "-e", "-b", "rd0"]),
+        (
+            "{\"status\": \"Success\", \"message\": \"Unable to locate any RapidDisk devices.\"}\n"
+                .into(),
+            0
+        )
+    );
+}
+
+#[test]
+fn nvme_listings_and_argument_checks_on_a_fixture_tree() {
+    let tree = loaded()
+        .file("sys/kernel/config/nvmet/ports/1/addr_traddr", b"10.0.0.1\n")
+        .file("sys/kernel/config/nvmet/ports/1/addr_trtype", b"tcp\n")
+        .file("sys/kernel/config/nvmet/subsystems/.keep", b"");
+    std::fs::create_dir_all(
+        tree.roots
+            .sys
+            .join("kernel/config/nvmet/ports/1/subsystems"),
+    )
+    .unwrap();
+    assert_eq!(
+        outcome(&tree, &["-g", "-N"]),
+        (
+            "Exported NVMe Ports\n\n\t1: Port: 1 - 10.0.0.1 (tcp)\n".into(),
+            0
+        )
+    );
+    assert_eq!(
+        outcome(&tree, &["-j", "-N"]),
+        ("{\"targets\": [{\"nvmet_ports\": [{\"port\": 1, \"address\": \"10.0.0.1\", \"protocol\": \"tcp\"}]}]}\n".into(), 0)
+    );
+    assert_eq!(
+        outcome(&tree, &["-g", "-n"]),
+        ("NVMe Target Exports\n\n\tNone.\n\n".into(), 0)
+    );
+    let cases: &[(&[&str], &str, u8)] = &[
+        (
+            &["-g", "-i", "lo", "-P", "2", "--adrfam", "ip6"],
+            "Error. Invalid address family: use --adrfam ipv4 or ipv6.",
+            234,
+        ),
+        (
+            &["-g", "-i", "lo", "-P", "1"],
+            "Error. NVMe Target Port 1 already exists.",
+            255,
+        ),
+        (
+            &["-g", "-X", "-P", "5"],
+            "Error. NVMe Target Port 5 does not exist.",
+            255,
+        ),
+        (
+            &["-g", "-e", "-b", "rd9"],
+            "Error. Device rd9 does not exist.",
+            255,
+        ),
+        (
+            &["-g", "-e", "-b", "rd0", "-P", "3"],
+            "Error. Port 3 does not exist.",
+            255,
+        ),
+        (
+            &["-g", "-R", "-b", "rd5"],
+            "Error. Device rd5 does not exist.",
+            255,
+        ),
+        (
+            &["-g", "-x"],
+            "Error. Invalid argument(s) or values entered.",
+            234,
+        ),
+        (
+            &["-g", "-R"],
+            "Error. Invalid argument(s) or values entered.",
+            234,
+        ),
+        (
+            &["-g", "-e", "-b", "rd0", "--dhchap-key", "/k"],
+            "Error. A DH-HMAC-CHAP secret needs an allowed host (-H HOSTNQN).",
+            234,
+        ),
+    ];
+    for (args, message, code) in cases {
+        assert_eq!(
+            outcome(&tree, args),
+            (format!("{message}\n"), *code),
+            "{args:?}"
+        );
+    }
+    let r = run(&tree, &["-g", "--export"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (255, "rapiddisk: unrecognized option '--export'\n")
+    );
+}
+
+#[test]
+fn nvme_option_garbage_never_changes_the_tree() {
+    let tree = loaded().file("sys/kernel/config/nvmet/hosts/.keep", b"");
+    let root = tree.roots.sys.join("kernel/config/nvmet");
+    std::fs::create_dir_all(root.join("ports")).unwrap();
+    std::fs::create_dir_all(root.join("subsystems")).unwrap();
+    let junk = [
+        "",
+        "-",
+        "x",
+        "-1",
+        "99999999999",
+        "../../etc",
+        "rd0%s",
+        "\u{1}",
+        "ipv6",
+        "NULL",
+    ];
+    let actions = ["-N", "-n", "-X", "-x", "-R", "-e"];
+    for action in actions {
+        for value in junk {
+            for param in ["-P", "-b", "-H", "-t", "--adrfam"] {
+                let args = ["-g", action, param, value];
+                let r = run(&tree, &args);
+                assert!(r.code == 0 || r.code >= 234, "{args:?}: {}", r.code);
+                assert!(!r.stdout.is_empty(), "{args:?}: a message");
+            }
+        }
+    }
+    let entries = |d: &str| std::fs::read_dir(root.join(d)).unwrap().count();
+    assert_eq!(
+        (entries("ports"), entries("subsystems"), entries("hosts")),
+        (0, 0, 1)
+    );
+}
