@@ -141,6 +141,78 @@ int rapiddisk_stats_json(const char *name, char **out);
  */
 int rapiddisk_resources_json(char **out);
 
+/* The transport of a new NVMe-oF target port (the command's -t). */
+enum rapiddisk_transport {
+	RAPIDDISK_NVME_TCP = 0,
+	RAPIDDISK_NVME_RDMA = 1,
+	/* needs the kernel's nvme-loop (Debian 6.12 has it, 6.1 not) */
+	RAPIDDISK_NVME_LOOP = 2,
+};
+
+/* Which address of the interface a tcp or rdma port listens on. */
+enum rapiddisk_adrfam {
+	/* IPv4 if the interface has one, else its first non-link-local IPv6 */
+	RAPIDDISK_ADRFAM_AUTO = 0,
+	RAPIDDISK_ADRFAM_IPV4 = 1,
+	RAPIDDISK_ADRFAM_IPV6 = 2,
+};
+
+/*
+ * NVMe-oF targets through the kernel's nvmet (modules nvmet and nvmet-tcp
+ * or nvme-loop; configfs mounted). Without it every call below fails with
+ * -1 and "The NVMe Target subsystem is not loaded. ...". Failures are -1
+ * with the command's message unless said otherwise. A call that changes
+ * the target and fails undoes its own changes first.
+ *
+ * The NVMe ports as JSON (rapiddisk -j -N):
+ * {"targets": [{"nvmet_ports": [{"port": 1, "address": ..., "protocol": ...}]}]}
+ * *out: as for rapiddisk_list_json.
+ */
+int rapiddisk_nvmet_ports_json(char **out);
+
+/*
+ * The exported namespaces as JSON (rapiddisk -j -n):
+ * {"targets": [{"nvmet_targets": [{"nqn": ..., "namespace": 1, "device": ...,
+ * "enabled": "true", "allowed_hosts": [...], "assigned_ports": [...]}]}]}
+ * *out: as for rapiddisk_list_json.
+ */
+int rapiddisk_nvmet_targets_json(char **out);
+
+/*
+ * Creates target port port on network interface iface (rapiddisk -i IFACE
+ * -P PORT -t ...), service 4420; iface may be NULL for the loop transport.
+ * Returns 0, -1 (port exists, no such address, address in use, no
+ * nvme-loop, refused by the kernel), -EINVAL (unknown enum value).
+ */
+int rapiddisk_nvmet_port_enable(int port, const char *iface,
+				enum rapiddisk_transport transport,
+				enum rapiddisk_adrfam adrfam);
+
+/* Removes target port port (rapiddisk -X -P PORT); -1 while in use. */
+int rapiddisk_nvmet_port_disable(int port);
+
+/*
+ * Exports RAM disk or mapping device ("rd0", "rc-wt_sdb") as
+ * nqn.2021-06.org.rapiddisk:<hostname>-<device> (rapiddisk -e), on port
+ * (-1: every port) to host (an NQN; NULL: any host). host_key_file (and
+ * ctrl_key_file for bidirectional authentication) name files with
+ * DH-HMAC-CHAP secrets for host; a missing file gets a new secret (mode
+ * 0600), a file group or others can read is refused. Both NULL: no
+ * authentication. Returns 0, -1, or -EINVAL (a secret without a host).
+ */
+int rapiddisk_nvmet_export(const char *device, int port, const char *host,
+			   const char *host_key_file, const char *ctrl_key_file);
+
+/*
+ * Stops exporting device (rapiddisk -x): to host (NULL: the whole target,
+ * refused while hosts remain), on port (-1: every port). Removing the last
+ * host removes the target.
+ */
+int rapiddisk_nvmet_unexport(const char *device, int port, const char *host);
+
+/* Makes the namespace of device take its new size (rapiddisk -R). */
+int rapiddisk_nvmet_revalidate(const char *device);
+
 /* Frees a string of rapiddisk_*_json(); NULL is ignored. */
 void rapiddisk_free(char *text);
 

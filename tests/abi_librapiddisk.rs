@@ -28,7 +28,7 @@ macro_rules! signatures {
 
 fn checked() -> BTreeSet<String> {
     use core::ffi::{c_char, c_int};
-    use fns::rapiddisk_mode;
+    use fns::{rapiddisk_adrfam, rapiddisk_mode, rapiddisk_transport};
     signatures! {
         rapiddisk_attach: (u64, *mut c_char, usize) -> c_int = capi::rapiddisk_attach;
         rapiddisk_detach: (*const c_char) -> c_int = capi::rapiddisk_detach;
@@ -43,6 +43,13 @@ fn checked() -> BTreeSet<String> {
         rapiddisk_free: (*mut c_char) -> () = capi::rapiddisk_free;
         rapiddisk_last_error: () -> *const c_char = capi::rapiddisk_last_error;
         rapiddisk_version: () -> *const c_char = capi::rapiddisk_version;
+        rapiddisk_nvmet_ports_json: (*mut *mut c_char) -> c_int = capi::rapiddisk_nvmet_ports_json;
+        rapiddisk_nvmet_targets_json: (*mut *mut c_char) -> c_int = capi::rapiddisk_nvmet_targets_json;
+        rapiddisk_nvmet_port_enable: (c_int, *const c_char, rapiddisk_transport, rapiddisk_adrfam) -> c_int = capi::rapiddisk_nvmet_port_enable;
+        rapiddisk_nvmet_port_disable: (c_int) -> c_int = capi::rapiddisk_nvmet_port_disable;
+        rapiddisk_nvmet_export: (*const c_char, c_int, *const c_char, *const c_char, *const c_char) -> c_int = capi::rapiddisk_nvmet_export;
+        rapiddisk_nvmet_unexport: (*const c_char, c_int, *const c_char) -> c_int = capi::rapiddisk_nvmet_unexport;
+        rapiddisk_nvmet_revalidate: (*const c_char) -> c_int = capi::rapiddisk_nvmet_revalidate;
     }
 }
 
@@ -62,7 +69,7 @@ fn names_after(text: &str, marker: &str) -> BTreeSet<String> {
 #[test]
 fn functions_match_the_header() {
     let checked = checked();
-    assert_eq!(checked.len(), 13);
+    assert_eq!(checked.len(), 20);
     // every function bindgen found in the header is compared above
     let header = include_str!(concat!(env!("OUT_DIR"), "/rapiddisk_fns.rs"));
     assert_eq!(names_after(header, "pub fn "), checked);
@@ -100,6 +107,37 @@ fn constants_match_the_header() {
         capi::RAPIDDISK_WRITEBACK
     );
     assert_eq!(fns::RAPIDDISK_NAME_MAX as usize, capi::RAPIDDISK_NAME_MAX);
+    let transports = [
+        (
+            fns::rapiddisk_transport_RAPIDDISK_NVME_TCP,
+            capi::RAPIDDISK_NVME_TCP,
+        ),
+        (
+            fns::rapiddisk_transport_RAPIDDISK_NVME_RDMA,
+            capi::RAPIDDISK_NVME_RDMA,
+        ),
+        (
+            fns::rapiddisk_transport_RAPIDDISK_NVME_LOOP,
+            capi::RAPIDDISK_NVME_LOOP,
+        ),
+    ];
+    let families = [
+        (
+            fns::rapiddisk_adrfam_RAPIDDISK_ADRFAM_AUTO,
+            capi::RAPIDDISK_ADRFAM_AUTO,
+        ),
+        (
+            fns::rapiddisk_adrfam_RAPIDDISK_ADRFAM_IPV4,
+            capi::RAPIDDISK_ADRFAM_IPV4,
+        ),
+        (
+            fns::rapiddisk_adrfam_RAPIDDISK_ADRFAM_IPV6,
+            capi::RAPIDDISK_ADRFAM_IPV6,
+        ),
+    ];
+    for (header, rust) in transports.into_iter().chain(families) {
+        assert_eq!(header, rust);
+    }
 }
 
 /// Compiles a file that includes the header with `compiler` and `flags`.

@@ -23,6 +23,15 @@ pub(super) unsafe fn bytes<'a>(func: &str, what: &str, ptr: *const c_char) -> Re
     Ok(unsafe { CStr::from_ptr(ptr) }.to_bytes())
 }
 
+/// The bytes of `ptr`, or `None` for NULL (an optional argument).
+///
+/// # Safety
+/// As for [`bytes`].
+pub(super) unsafe fn optional<'a>(ptr: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: the caller's contract; NULL was checked.
+    (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) }.to_bytes())
+}
+
 /// A caller's buffer for the name of a new device. It is checked before
 /// the action, so a too small buffer never leaves a device behind that
 /// the caller cannot name.

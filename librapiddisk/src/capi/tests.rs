@@ -318,3 +318,82 @@ fn version_is_the_packages() {
     assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
     assert_eq!(v, c"9.2.0");
 }
+
+#[test]
+fn nvmet_calls_check_arguments_first() {
+    let einval = -libc::EINVAL;
+    // SAFETY (all calls): NULL or valid pointers, as the contract allows.
+    unsafe {
+        assert_eq!(rapiddisk_nvmet_ports_json(ptr::null_mut()), einval);
+        assert_eq!(rapiddisk_nvmet_targets_json(ptr::null_mut()), einval);
+        let (tcp, auto) = (RAPIDDISK_NVME_TCP, RAPIDDISK_ADRFAM_AUTO);
+        assert_eq!(
+            rapiddisk_nvmet_port_enable(1, ptr::null(), tcp, auto),
+            einval
+        );
+        assert_eq!(last_error(), "rapiddisk_nvmet_port_enable: iface is NULL");
+        assert_eq!(
+            rapiddisk_nvmet_port_enable(1, c"lo".as_ptr(), 7, auto),
+            einval
+        );
+        assert_eq!(
+            rapiddisk_nvmet_port_enable(1, c"lo".as_ptr(), tcp, 9),
+            einval
+        );
+        let none = ptr::null();
+        assert_eq!(rapiddisk_nvmet_export(none, 1, none, none, none), einval);
+        assert_eq!(last_error(), "rapiddisk_nvmet_export: device is NULL");
+        assert_eq!(rapiddisk_nvmet_unexport(none, 1, none), einval);
+        assert_eq!(rapiddisk_nvmet_revalidate(none), einval);
+    }
+}
+
+#[test]
+fn nvmet_documents_and_failures_are_the_commands() {
+    let tree = loaded();
+    // SAFETY (all calls): valid pointers.
+    unsafe {
+        let (rc, doc) = document(|o| rapiddisk_nvmet_ports_json(o));
+        assert_eq!((rc, doc), (-1, None));
+        assert!(last_error().starts_with("The NVMe Target subsystem is not loaded."));
+        assert_eq!(
+            rapiddisk_nvmet_export(c"rd0".as_ptr(), -1, ptr::null(), ptr::null(), ptr::null()),
+            -1
+        );
+        assert!(last_error().starts_with("The NVMe Target subsystem is not loaded."));
+    }
+    let tree = tree
+        .file("sys/kernel/config/nvmet/ports/2/addr_trtype", b"loop\n")
+        .file("sys/kernel/config/nvmet/ports/2/addr_traddr", b"\n");
+    std::fs::create_dir_all(tree.roots.sys.join("kernel/config/nvmet/subsystems")).unwrap();
+    std::fs::create_dir_all(
+        tree.roots
+            .sys
+            .join("kernel/config/nvmet/ports/2/subsystems"),
+    )
+    .unwrap();
+    use_tree(&tree);
+    for (call, args) in [
+        (
+            rapiddisk_nvmet_ports_json as unsafe extern "C" fn(*mut *mut c_char) -> c_int,
+            "-N",
+        ),
+        (rapiddisk_nvmet_targets_json, "-n"),
+    ] {
+        // SAFETY: a valid out pointer.
+        let (rc, doc) = document(|o| unsafe { call(o) });
+        let (code, want) = command_json(&tree, &[args]);
+        assert_eq!((rc, code), (0, 0));
+        assert_eq!(doc.unwrap(), want, "{args}");
+    }
+    // SAFETY: valid strings.
+    let rc = unsafe {
+        rapiddisk_nvmet_export(c"rd9".as_ptr(), 2, ptr::null(), ptr::null(), ptr::null())
+    };
+    assert_eq!(
+        (rc, last_error().as_str()),
+        (-1, "Error. Device rd9 does not exist.")
+    );
+    assert_eq!(rapiddisk_nvmet_port_disable(5), -1);
+    assert_eq!(last_error(), "Error. NVMe Target Port 5 does not exist.");
+}
