@@ -5,7 +5,7 @@
 use super::log::Priority;
 use super::response::Response;
 use super::route::Action;
-use super::{metrics, nvme, size, Server};
+use super::{metrics, size, Server};
 use crate::error::Error;
 use crate::json::render;
 use crate::ops::{query_stats, Stats, System};
@@ -24,8 +24,8 @@ impl Server {
             Action::ListResources => self.resources(),
             Action::ListVolumes => self.volumes(),
             Action::CacheStats(name) => self.cache_stats(&name),
-            Action::ListNvmeTargets => nvme::targets(),
-            Action::ListNvmePorts => nvme::ports(),
+            Action::ListNvmeTargets => self.nvme_targets(),
+            Action::ListNvmePorts => self.nvme_ports(),
             Action::Metrics => self.metrics(),
             Action::OpenApi => Response::typed(OPENAPI.into(), "application/json"),
             change => {
@@ -97,6 +97,13 @@ impl Server {
                 Action::RemoveCache(name) => sys.unmap(name),
                 Action::Lock(rd) => sys.set_locked(rd, true),
                 Action::Unlock(rd) => sys.set_locked(rd, false),
+                Action::CreateNvmePort(port, iface, transport) => {
+                    self.create_nvme_port(*port, iface, *transport)
+                }
+                Action::RemoveNvmePort(port) => self.remove_nvme_port(*port),
+                Action::ExportNvme(dev, port, host) => self.export_nvme(&sys, dev, *port, host),
+                Action::UnexportNvme(dev, port, host) => self.unexport_nvme(dev, *port, host),
+                Action::RevalidateNvme(dev) => self.revalidate_nvme(&sys, dev),
                 other => unreachable!("not a change of the system: {other:?}"),
             }),
         })

@@ -4,6 +4,7 @@
 //! POST routes, for one) is one more row.
 
 use crate::model::CacheMode;
+use crate::nvmet::Transport;
 
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,12 @@ pub enum Action {
     RemoveCache(Vec<u8>),
     Lock(Vec<u8>),
     Unlock(Vec<u8>),
+    CreateNvmePort(i32, Vec<u8>, Transport),
+    RemoveNvmePort(i32),
+    /// Device, port (`None`: every port), host (empty: any host).
+    ExportNvme(Vec<u8>, Option<i32>, Vec<u8>),
+    UnexportNvme(Vec<u8>, Option<i32>, Vec<u8>),
+    RevalidateNvme(Vec<u8>),
 }
 
 /// Why a request is refused before any action (all answered with 400).
@@ -79,6 +86,9 @@ enum Match {
     Prefix {
         except: Option<&'static str>,
     },
+    /// The path is the route followed by `/` and the arguments (this
+    /// project's routes: no prefix quirk).
+    Segments,
 }
 
 /// Builds the action from the URL arguments (their count is checked).
@@ -136,7 +146,58 @@ const ROUTES: &[Row] = &[
     row(Method::Post, "/v1/removeRapidDiskCache", PREFIX, 1, |a| Ok(Action::RemoveCache(one(a)))),
     row(Method::Post, "/v1/lockRapidDisk", PREFIX, 1, |a| Ok(Action::Lock(one(a)))),
     row(Method::Post, "/v1/unlockRapidDisk", PREFIX, 1, |a| Ok(Action::Unlock(one(a)))),
+    // NVMe target management, this project's additions
+    row(Method::Post, "/v1/createNVMePort", SEGMENTS, 3, create_port),
+    row(Method::Post, "/v1/removeNVMePort", SEGMENTS, 1, |a| Ok(Action::RemoveNvmePort(port(&one(a))?))),
+    row(Method::Post, "/v1/exportNVMeTarget", SEGMENTS, 3, |a| {
+        let (dev, port, host) = target(a)?;
+        Ok(Action::ExportNvme(dev, port, host))
+    }),
+    row(Method::Post, "/v1/unexportNVMeTarget", SEGMENTS, 3, |a| {
+        let (dev, port, host) = target(a)?;
+        Ok(Action::UnexportNvme(dev, port, host))
+    }),
+    row(Method::Post, "/v1/revalidateNVMeTarget", SEGMENTS, 1, |a| Ok(Action::RevalidateNvme(one(a)))),
 ];
+
+const SEGMENTS: Match = Match::Segments;
+
+/// A port number: decimal digits only, 0 to 65535 (no `atoi` garbage).
+fn port(arg: &[u8]) -> Result<i32, Refusal> {
+    let digits = !arg.is_empty() && arg.len() <= 5 && arg.iter().all(u8::is_ascii_digit);
+    let n: i32 = std::str::from_utf8(arg)
+        .ok()
+        .filter(|_| digits)
+        .and_then(|s| s.parse().ok())
+        .ok_or(Refusal::Malformed)?;
+    if n > 65535 {
+        return Err(Refusal::Malformed);
+    }
+    Ok(n)
+}
+
+/// `<port>/<interface>/<tcp|rdma|loop>`.
+fn create_port(args: Vec<Vec<u8>>) -> Result<Action, Refusal> {
+    let [p, iface, transport] = <[Vec<u8>; 3]>::try_from(args).expect("three arguments");
+    let transport = match &transport[..] {
+        b"tcp" => Transport::Tcp,
+        b"rdma" => Transport::Rdma,
+        b"loop" => Transport::Loop,
+        _ => return Err(Refusal::Malformed),
+    };
+    Ok(Action::CreateNvmePort(port(&p)?, iface, transport))
+}
+
+/// Device, port (`None`: every port) and host (empty: any host).
+type Target = (Vec<u8>, Option<i32>, Vec<u8>);
+
+/// `<device>/<port|all>/<host NQN|any>`.
+fn target(args: Vec<Vec<u8>>) -> Result<Target, Refusal> {
+    let [dev, p, host] = <[Vec<u8>; 3]>::try_from(args).expect("three arguments");
+    let p = if p == b"all" { None } else { Some(port(&p)?) };
+    let host = if host == b"any" { Vec::new() } else { host };
+    Ok((dev, p, host))
+}
 
 fn one(args: Vec<Vec<u8>>) -> Vec<u8> {
     args.into_iter().next().expect("one argument")
@@ -162,6 +223,9 @@ impl Row {
         }
         match self.matching {
             Match::Exact => path == self.path.as_bytes(),
+            Match::Segments => path
+                .strip_prefix(self.path.as_bytes())
+                .is_some_and(|rest| rest.starts_with(b"/")),
             Match::Prefix { except } => {
                 path.starts_with(self.path.as_bytes())
                     && !except.is_some_and(|e| path.starts_with(e.as_bytes()))

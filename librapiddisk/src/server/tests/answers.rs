@@ -293,3 +293,58 @@ fn own_routes_have_content_types() {
         Some("text/plain; version=0.0.4; charset=utf-8")
     );
 }
+
+#[test]
+fn nvme_routes_on_a_tree_with_nvmet() {
+    let tree = tree(&["rd0"]);
+    let root = tree.roots.sys.join("kernel/config/nvmet");
+    for d in ["ports/1/subsystems", "subsystems", "hosts"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(root.join("ports/1/addr_trtype"), "tcp\n").unwrap();
+    std::fs::write(root.join("ports/1/addr_traddr"), "127.0.0.1\n").unwrap();
+    let (s, _) = server(&tree, None);
+    check(
+        &ask(&s, "GET", "/v1/listAllNVMePorts"),
+        200,
+        r#"{"targets": [{"nvmet_ports": [{"port": 1, "address": "127.0.0.1", "protocol": "tcp"}]}]}"#,
+    );
+    check(
+        &ask(&s, "GET", "/v1/listAllNVMeTargets"),
+        200,
+        r#"{"targets": [{"nvmet_targets": []}]}"#,
+    );
+    check(
+        &ask(&s, "POST", "/v1/removeNVMePort/3"),
+        200,
+        r#"{"status": "Failed", "message": "Error. NVMe Target Port 3 does not exist."}"#,
+    );
+    check(
+        &ask(&s, "POST", "/v1/exportNVMeTarget/rd7/all/any"),
+        200,
+        r#"{"status": "Failed", "message": "Error. Device rd7 does not exist."}"#,
+    );
+    // a plain directory is no configfs: the new subsystem has no
+    // attributes, the first write fails and the subsystem goes again
+    let r = ask(&s, "POST", "/v1/exportNVMeTarget/rd0/1/any");
+    assert!(
+        body(&r).contains("allowed_hosts. nvmet_export_volume: scandir: No such file or directory"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(
+        std::fs::read_dir(root.join("subsystems")).unwrap().count(),
+        0
+    );
+    check(
+        &ask(&s, "POST", "/v1/createNVMePort/1/lo/tcp"),
+        200,
+        r#"{"status": "Failed", "message": "Error. NVMe Target Port 1 already exists."}"#,
+    );
+    // rmdir of a plain directory holding files: refused and reported
+    check(
+        &ask(&s, "POST", "/v1/removeNVMePort/1"),
+        200,
+        r#"{"status": "Failed", "message": "Error. Unable to remove port. nvmet_disable_port: rmdir: Directory not empty"}"#,
+    );
+}

@@ -252,3 +252,54 @@ fn unescape_decodes_all_but_nul() {
     assert_eq!(run("%25%32%35"), "%25");
     assert_eq!(run(""), "");
 }
+
+#[test]
+fn nvme_post_routes_take_whole_segments_and_checked_ports() {
+    use crate::nvmet::Transport;
+    assert_eq!(
+        post("/v1/createNVMePort/1/lo/tcp"),
+        Ok(Action::CreateNvmePort(1, b("lo"), Transport::Tcp))
+    );
+    assert_eq!(
+        post("/v1/createNVMePort/65535/NULL/loop"),
+        Ok(Action::CreateNvmePort(65535, b("NULL"), Transport::Loop))
+    );
+    for bad in [
+        "/v1/createNVMePort/1/lo/tcpx",
+        "/v1/createNVMePort/x/lo/tcp",
+        "/v1/createNVMePort/65536/lo/tcp",
+        "/v1/createNVMePort/-1/lo/tcp",
+        "/v1/createNVMePort/1/lo",
+    ] {
+        assert_eq!(post(bad), Err(Refusal::Malformed), "{bad}");
+    }
+    assert_eq!(
+        post("/v1/createNVMePortX/1/lo/tcp"),
+        Err(Refusal::Unsupported)
+    );
+    assert_eq!(post("/v1/removeNVMePort/7"), Ok(Action::RemoveNvmePort(7)));
+    assert_eq!(
+        post("/v1/exportNVMeTarget/rd0/all/any"),
+        Ok(Action::ExportNvme(b("rd0"), None, Vec::new()))
+    );
+    assert_eq!(
+        post("/v1/unexportNVMeTarget/rc-wt_sdb/2/nqn.2014-08.org.nvmexpress:uuid:1"),
+        Ok(Action::UnexportNvme(
+            b("rc-wt_sdb"),
+            Some(2),
+            b("nqn.2014-08.org.nvmexpress:uuid:1")
+        ))
+    );
+    assert_eq!(
+        post("/v1/exportNVMeTarget/rd0/all"),
+        Err(Refusal::Malformed)
+    );
+    assert_eq!(
+        post("/v1/revalidateNVMeTarget/rd0"),
+        Ok(Action::RevalidateNvme(b("rd0")))
+    );
+    assert_eq!(
+        get("/v1/revalidateNVMeTarget/rd0"),
+        Err(Refusal::Unsupported)
+    );
+}
