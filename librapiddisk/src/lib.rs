@@ -15,6 +15,7 @@ pub mod mgmt;
 pub mod model;
 pub mod mtab;
 pub mod ops;
+pub mod persist;
 pub mod resources;
 pub mod server;
 pub mod size;
@@ -22,6 +23,7 @@ pub mod startup;
 pub mod stats;
 pub mod table;
 pub mod text;
+pub mod tunables;
 
 #[cfg(test)]
 mod fixture;

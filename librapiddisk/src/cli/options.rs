@@ -1,8 +1,10 @@
 //! The command line of `rapiddisk` (spec §4.3): the last action option
 //! wins, parameters are kept independently, `-h`/`-v` act at once.
 
-use super::getopt::{getopt, Opt};
+use super::getopt::{scan_longs, Opt};
+use super::longs;
 use crate::model::CacheMode;
+use crate::tunables::WritebackOptions;
 
 /// The exact upstream option string.
 pub const OPTSTRING: &[u8] = b"?:a:b:c:d:ef:gH:hi:jL:lm:NnP:p:qRr:s:t:U:u:VvXx";
@@ -28,6 +30,10 @@ pub enum Action {
     ExportNvme,
     UnexportNvme,
     RevalidateNvme,
+    /// `--save[=FILE]`
+    Save,
+    /// `--restore[=FILE]`
+    Restore,
 }
 
 /// The NVMe-oF transport of `-t`.
@@ -57,6 +63,10 @@ pub struct Options {
     pub transport: Transport,
     pub no_header: bool,
     pub json: bool,
+    /// The long options of a writeback mapping (boxed: most runs have none).
+    pub tunables: Box<WritebackOptions>,
+    /// The file of `--save=FILE`/`--restore=FILE`; `None` for the default.
+    pub config_file: Option<Vec<u8>>,
 }
 
 impl Options {
@@ -78,6 +88,8 @@ pub enum Parsed {
     /// A bad option (`diagnostic` for stderr, if getopt printed one), `-V`
     /// or `-?`: header and help, exit 255.
     Usage { diagnostic: Option<Vec<u8>> },
+    /// A long option with a bad value: the line to print, exit 234.
+    Refused(String),
 }
 
 /// C `atoi`: optional blanks and sign, then digits; 0 if none; wraps like
@@ -105,9 +117,13 @@ fn atoi(s: &[u8]) -> i32 {
 /// diagnostics.
 pub fn parse(argv0: &[u8], args: &[Vec<u8>], posixly_correct: bool) -> Parsed {
     let mut o = Options::default();
-    for opt in getopt(args, OPTSTRING, posixly_correct) {
+    for opt in scan_longs(args, OPTSTRING, &longs::spec(), posixly_correct, false) {
         let (c, arg) = match opt {
             Opt::Found(c, arg) => (c, arg.unwrap_or_default()),
+            Opt::Long(name, value) => match longs::apply(&mut o, name, value) {
+                Ok(()) => continue,
+                Err(msg) => return Parsed::Refused(msg),
+            },
             failed => {
                 return Parsed::Usage {
                     diagnostic: failed.diagnostic(argv0),
