@@ -54,6 +54,8 @@ install-tools: userspace
 	install -D -m 0755 target/release/rapiddiskd $(DESTDIR)$(SBINDIR)/rapiddiskd
 	install -D -m 0644 bin/rapiddiskd.8 $(DESTDIR)$(MANDIR)/man8/rapiddiskd.8
 	install -D -m 0644 systemd/rapiddiskd.service $(DESTDIR)$(SYSTEMDUNITDIR)/rapiddiskd.service
+	install -D -m 0644 systemd/rapiddisk-restore.service $(DESTDIR)$(SYSTEMDUNITDIR)/rapiddisk-restore.service
+	install -D -m 0755 systemd/rapiddisk-shutdown $(DESTDIR)/usr/lib/rapiddisk/rapiddisk-shutdown
 
 # librapiddisk.so for C programs: the library (real name, soname and
 # development links), include/rapiddisk.h and rapiddisk.pc (DESTDIR for

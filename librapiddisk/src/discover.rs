@@ -180,7 +180,17 @@ fn mapping(roots: &Roots, device: OsString, dm: &OsStr) -> Result<CacheMapping> 
             mapping.source = slave;
         }
     }
+    mapping.writeback = writeback_options(&mapping);
     Ok(mapping)
+}
+
+/// The tunables of a writeback mapping, read from its device-mapper table.
+fn writeback_options(mapping: &CacheMapping) -> Option<crate::tunables::WritebackOptions> {
+    if mapping.mode() != crate::CacheMode::Writeback {
+        return None;
+    }
+    let table = crate::dm::table(mapping.device.to_str()?)?;
+    crate::tunables::WritebackOptions::from_table(std::str::from_utf8(&table).ok()?)
 }
 
 /// The `dm-X` name behind a `/dev/mapper` entry, or `None` when the entry

@@ -8,6 +8,7 @@ use crate::table::Target;
 use devmapper_sys as sys;
 use std::ffi::{CStr, CString};
 use std::ptr::{self, NonNull};
+use std::time::{Duration, Instant};
 
 /// A device-mapper operation failed (details went to stderr).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,13 +105,33 @@ pub fn create(name: &str, target: &Target) -> DmResult<()> {
     }
 }
 
-/// Removes `name`. libdevmapper retries a removal refused as busy for a
-/// while, because udev may still be probing a device it was told about.
+/// Removes `name`. udev probes a device after a writer closes it, and a
+/// removal meanwhile is refused as busy (libdevmapper prints each refusal):
+/// so wait first until nobody holds it open, and let libdevmapper retry a
+/// removal refused anyway for a while.
 pub fn remove(name: &str) -> DmResult<()> {
+    wait_closed(name, Duration::from_secs(10));
     let task = Task::new(sys::DM_DEVICE_REMOVE, name)?;
     // SAFETY: live task.
     check(unsafe { sys::dm_task_retry_remove(task.raw()) })?;
     task.run_with_udev()
+}
+
+/// Polls the open count of `name` until it is 0, the device is gone or
+/// `limit` passed; a holder that stays is the removal's own error.
+fn wait_closed(name: &str, limit: Duration) {
+    let start = Instant::now();
+    while open_count(name).is_some_and(|n| n > 0) && start.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How many openers hold `name`, or `None` when it does not exist.
+pub fn open_count(name: &str) -> Option<i32> {
+    let task = Task::new(sys::DM_DEVICE_INFO, name).ok()?;
+    task.run().ok()?;
+    let info = task.info().ok()?;
+    (info.exists != 0).then_some(info.open_count)
 }
 
 /// Sends a target message (sector 0) and returns the response, if any.
@@ -129,7 +150,18 @@ pub fn message(name: &str, text: &str) -> DmResult<Option<Vec<u8>>> {
 /// The INFO status parameters of the first target of `name`, or `None` when
 /// the query fails, the device does not exist or has no target (spec §3.3).
 pub fn status(name: &str) -> Option<Vec<u8>> {
-    let task = Task::new(sys::DM_DEVICE_STATUS, name).ok()?;
+    first_target_params(sys::DM_DEVICE_STATUS, name)
+}
+
+/// The table parameters of the first target of `name` (what `dmsetup
+/// table` prints after start, length and type), as [`status`] fails.
+pub fn table(name: &str) -> Option<Vec<u8>> {
+    first_target_params(sys::DM_DEVICE_TABLE, name)
+}
+
+/// The parameters of the first target in the answer to a `kind` query.
+fn first_target_params(kind: u32, name: &str) -> Option<Vec<u8>> {
+    let task = Task::new(kind, name).ok()?;
     task.run().ok()?;
     if task.info().ok()?.exists == 0 {
         return None;
@@ -172,6 +204,8 @@ mod tests {
     fn missing_device_has_no_status_and_does_not_exist() {
         assert_eq!(status(MISSING), None);
         assert!(!exists(MISSING));
+        assert_eq!(open_count(MISSING), None);
+        assert_eq!(table(MISSING), None);
     }
 
     #[test]

@@ -79,6 +79,26 @@ impl Object {
         self
     }
 
+    /// Sets a boolean member.
+    pub fn boolean(mut self, key: &CStr, value: bool) -> Self {
+        // SAFETY: no arguments; each returns a new reference.
+        let raw = unsafe {
+            if value {
+                sys::json_true()
+            } else {
+                sys::json_false()
+            }
+        };
+        self.set(key, Value::from_new(raw));
+        self
+    }
+
+    /// Sets an object member.
+    pub fn object(mut self, key: &CStr, value: Object) -> Self {
+        self.set(key, Some(value.0));
+        self
+    }
+
     /// Sets an array member.
     pub fn array(mut self, key: &CStr, value: Array) -> Self {
         self.set(key, Some(value.0));

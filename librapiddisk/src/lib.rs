@@ -17,6 +17,7 @@ pub mod model;
 pub mod mtab;
 pub mod nvmet;
 pub mod ops;
+pub mod persist;
 pub mod resources;
 pub mod server;
 pub mod size;
@@ -24,6 +25,7 @@ pub mod startup;
 pub mod stats;
 pub mod table;
 pub mod text;
+pub mod tunables;
 
 #[cfg(test)]
 mod fixture;

@@ -68,6 +68,9 @@ pub struct CacheMapping {
     pub cache: OsString,
     /// The other slave (empty if none).
     pub source: OsString,
+    /// The tunables in the table of a writeback mapping; `None` for the
+    /// other modes or when the table could not be read.
+    pub writeback: Option<crate::tunables::WritebackOptions>,
 }
 
 impl CacheMapping {

@@ -27,6 +27,7 @@ pub fn a2_mappings() -> Vec<CacheMapping> {
         device: device.into(),
         cache: cache.into(),
         source: source.into(),
+        writeback: None,
     })
     .collect()
 }

@@ -11,7 +11,7 @@ fn main() {
         .header_contents("wrapper.h", "#include <jansson.h>\n")
         .allowlist_type("json_t")
         .allowlist_type("json_type")
-        .allowlist_function("json_(object|array|string|integer|delete|dumps)")
+        .allowlist_function("json_(object|array|string|integer|true|false|delete|dumps)")
         .allowlist_function("json_(object_set_new|array_append_new)");
     sys_build::generate(&lib, builder, "jansson.rs");
 }

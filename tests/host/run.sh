@@ -13,6 +13,9 @@ cargo clippy --workspace --all-targets --features rdsk/host,rcache/host -- -D wa
 echo "== cargo test"
 cargo test --workspace --features rdsk/host,rcache/host
 
+echo "== systemd units"
+tests/host/check-units.sh
+
 echo "== kernel objects (built and checked as Kbuild does, for the host's headers-free case)"
 tests/host/check-kernel-objects.sh
 

@@ -2,8 +2,10 @@
 //! one action, output in text or JSON. The binary only supplies the real
 //! environment; tests supply fixture trees.
 
+mod config;
 pub(crate) mod getopt;
 mod help;
+mod longs;
 mod options;
 
 pub use options::{parse, Action, Options, Parsed, Transport, OPTSTRING};
@@ -31,7 +33,7 @@ pub struct Env {
 
 /// Output of a run: normal output goes to stdout, only the start-up module
 /// messages and getopt's diagnostics to stderr.
-struct Out<'a> {
+pub(crate) struct Out<'a> {
     stdout: &'a mut dyn Write,
     json: bool,
 }
@@ -115,6 +117,7 @@ pub fn run(argv: &[Vec<u8>], env: &Env, stdout: &mut dyn Write, stderr: &mut dyn
             out.bytes([&header, help::HELP].concat().as_bytes());
             return 255;
         }
+        Parsed::Refused(msg) => return out.message(-libc::EINVAL, msg.as_bytes()),
     };
     let quiet = options.no_header || options.json;
     if !quiet {
@@ -135,6 +138,9 @@ pub fn run(argv: &[Vec<u8>], env: &Env, stdout: &mut dyn Write, stderr: &mut dyn
         out.bytes(help::HELP.as_bytes());
         return 255;
     };
+    if matches!(action, Action::Save | Action::Restore) {
+        return config::run(&system, &options, action, &mut out, stderr);
+    }
     act(&system, &options, action, &mut out)
 }
 
@@ -148,7 +154,13 @@ fn act(sys: &System, o: &Options, action: Action, out: &mut Out) -> u8 {
         Action::Flush => out.outcome(sys.flush(dev)),
         Action::Lock => out.outcome(sys.set_locked(dev, true)),
         Action::Unlock => out.outcome(sys.set_locked(dev, false)),
-        Action::Map => out.outcome(sys.map(dev, &o.backing, o.cache_mode())),
+        Action::Map
+            if o.cache_mode() != crate::CacheMode::Writeback && !o.tunables.is_default() =>
+        {
+            let msg = b"Error. The writeback options need -p wb.";
+            out.message(-libc::EINVAL, msg)
+        }
+        Action::Map => out.outcome(sys.map_tuned(dev, &o.backing, o.cache_mode(), &o.tunables)),
         Action::Unmap => out.outcome(sys.unmap(dev)),
         Action::List => match sys.list() {
             Ok((disks, maps)) => out.data(&text::list(disks, maps), &render::list(disks, maps)),

@@ -1,9 +1,11 @@
 //! The command line of `rapiddisk` (spec §4.3): the last action option
 //! wins, parameters are kept independently, `-h`/`-v` act at once.
 
-use super::getopt::{scan, Opt};
+use super::getopt::{scan_longs, Opt};
+use super::longs;
 use crate::atoi::atoi;
 use crate::model::CacheMode;
+use crate::tunables::WritebackOptions;
 
 /// The exact upstream option string.
 pub const OPTSTRING: &[u8] = b"?:a:b:c:d:ef:gH:hi:jL:lm:NnP:p:qRr:s:t:U:u:VvXx";
@@ -29,13 +31,13 @@ pub enum Action {
     ExportNvme,
     UnexportNvme,
     RevalidateNvme,
+    /// `--save[=FILE]`
+    Save,
+    /// `--restore[=FILE]`
+    Restore,
 }
 
 pub use crate::nvmet::Transport;
-
-/// The long options: none of upstream's, so no upstream command line
-/// changes meaning. Each takes a value.
-pub const LONG_OPTIONS: &[&str] = &["adrfam", "dhchap-key", "dhchap-ctrl-key"];
 
 /// Everything the options set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,6 +63,10 @@ pub struct Options {
     pub dhchap_key: Option<Vec<u8>>,
     /// `--dhchap-ctrl-key FILE`: the controller's secret (bidirectional).
     pub dhchap_ctrl_key: Option<Vec<u8>>,
+    /// The long options of a writeback mapping (boxed: most runs have none).
+    pub tunables: Box<WritebackOptions>,
+    /// The file of `--save=FILE`/`--restore=FILE`; `None` for the default.
+    pub config_file: Option<Vec<u8>>,
 }
 
 impl Options {
@@ -82,24 +88,21 @@ pub enum Parsed {
     /// A bad option (`diagnostic` for stderr, if getopt printed one), `-V`
     /// or `-?`: header and help, exit 255.
     Usage { diagnostic: Option<Vec<u8>> },
+    /// A long option with a bad value: the line to print, exit 234.
+    Refused(String),
 }
 
 /// Parses `args` (without argv[0]); `argv0` names the program in getopt's
 /// diagnostics.
 pub fn parse(argv0: &[u8], args: &[Vec<u8>], posixly_correct: bool) -> Parsed {
     let mut o = Options::default();
-    for opt in scan(args, OPTSTRING, LONG_OPTIONS, posixly_correct, false) {
+    for opt in scan_longs(args, OPTSTRING, &longs::spec(), posixly_correct, false) {
         let (c, arg) = match opt {
             Opt::Found(c, arg) => (c, arg.unwrap_or_default()),
-            Opt::Long(name, value) => {
-                let slot = match name {
-                    "adrfam" => &mut o.adrfam,
-                    "dhchap-key" => &mut o.dhchap_key,
-                    _ => &mut o.dhchap_ctrl_key,
-                };
-                *slot = Some(value);
-                continue;
-            }
+            Opt::Long(name, value) => match longs::apply(&mut o, name, value) {
+                Ok(()) => continue,
+                Err(msg) => return Parsed::Refused(msg),
+            },
             failed => {
                 return Parsed::Usage {
                     diagnostic: failed.diagnostic(argv0),
@@ -255,7 +258,8 @@ mod tests {
         assert_eq!(
             run(&["--dhchap"]),
             Parsed::Usage {
-                diagnostic: Some(b"rapiddisk: unrecognized option '--dhchap'".to_vec())
+                // an unknown long option keeps getopt(3)'s old diagnostic
+                diagnostic: Some(b"rapiddisk: invalid option -- '-'".to_vec())
             }
         );
         assert_eq!(

@@ -385,7 +385,7 @@ fn nvme_listings_and_argument_checks_on_a_fixture_tree() {
     let r = run(&tree, &["-g", "--export"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
-        (255, "rapiddisk: unrecognized option '--export'\n")
+        (255, "rapiddisk: invalid option -- '-'\n")
     );
 }
 

@@ -64,11 +64,16 @@ pub fn list(disks: &[RamDisk], mappings: &[CacheMapping]) -> Vec<u8> {
     let mappings: Array = mappings
         .iter()
         .map(|m| {
-            Object::new()
+            let obj = Object::new()
                 .string(c"device", m.device.as_bytes())
                 .string(c"cache", m.cache.as_bytes())
                 .string(c"source", m.source.as_bytes())
-                .string(c"mode", mode_word(m.mode()))
+                .string(c"mode", mode_word(m.mode()));
+            // a key of this project, after upstream's
+            match &m.writeback {
+                Some(wb) => obj.object(c"writeback_options", wb.json()),
+                None => obj,
+            }
         })
         .collect();
     let volumes = Array::new()

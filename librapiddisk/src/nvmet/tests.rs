@@ -68,6 +68,7 @@ fn fixture_with(auth: bool, loaded: bool, hostname: io::Result<Vec<u8>>) -> Fixt
             device: "rc-wt_sdb".into(),
             cache: "rd1".into(),
             source: "sdb".into(),
+            writeback: None,
         }],
     };
     Fixture {

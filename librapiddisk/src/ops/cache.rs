@@ -7,6 +7,7 @@ use crate::json::render;
 use crate::model::CacheMode;
 use crate::stats::{CacheStats, WritecacheStats};
 use crate::table::{mapping_name, Target};
+use crate::tunables::WritebackOptions;
 use crate::{dm, ioctl};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -57,18 +58,47 @@ impl System {
     /// Maps `source` behind RAM disk `rd` in `mode`; the new mapping is
     /// `rc-wt_<basename>`, `rc-wa_<basename>` or `rc-wb_<basename>`.
     pub fn map(&self, rd: &[u8], source: &[u8], mode: CacheMode) -> Result<Done> {
+        self.map_tuned(rd, source, mode, &WritebackOptions::default())
+    }
+
+    /// `map` with the tunables of a writeback mapping (ignored otherwise).
+    pub fn map_tuned(
+        &self,
+        rd: &[u8],
+        source: &[u8],
+        mode: CacheMode,
+        tunables: &WritebackOptions,
+    ) -> Result<Done> {
         if mode == CacheMode::Writeback && !self.modules.writeback {
             return Err(writeback_missing());
         }
-        self.map_ungated(rd, source, mode)
+        self.map_as(rd, source, mode, tunables, None)
     }
 
     /// `map` without the dm-writecache check, as the daemon maps (the
     /// kernel loads dm-writecache itself when a table needs it).
     pub fn map_ungated(&self, rd: &[u8], source: &[u8], mode: CacheMode) -> Result<Done> {
+        self.map_as(rd, source, mode, &WritebackOptions::default(), None)
+    }
+
+    /// The map without the dm-writecache check; `name` replaces the name
+    /// derived from the source (a restore recreates saved names).
+    pub fn map_as(
+        &self,
+        rd: &[u8],
+        source: &[u8],
+        mode: CacheMode,
+        tunables: &WritebackOptions,
+        name: Option<&str>,
+    ) -> Result<Done> {
         const FUNC: &str = "cache_device_map";
         if rd.is_empty() || source.is_empty() {
             return Err(Error::invalid_args());
+        }
+        if mode == CacheMode::Writeback {
+            tunables
+                .validate()
+                .map_err(|msg| Error::new(-libc::EINVAL, msg))?;
         }
         if self.disk(rd).is_none() {
             return Err(no_such_device(-libc::ENOENT, rd));
@@ -107,8 +137,11 @@ impl System {
         else {
             return Err(create_failed());
         };
-        let name = mapping_name(mode, source_str);
-        let target = Target::new(mode, source_str, src_sectors, rd_str, rd_sectors);
+        let name = name.map_or_else(|| mapping_name(mode, source_str), str::to_string);
+        let mut target = Target::new(mode, source_str, src_sectors, rd_str, rd_sectors);
+        if mode == CacheMode::Writeback {
+            target.tune(tunables);
+        }
         dm::create(&name, &target).map_err(|_| create_failed())?;
         let message =
             format!("Command to map {name} with {rd_str} and {source_str} has been sent.");

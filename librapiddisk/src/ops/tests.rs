@@ -27,6 +27,7 @@ fn system(tree: &Tree, disks: &[&str], maps: &[(&str, &str, &str)]) -> System {
                 device: d.into(),
                 cache: c.into(),
                 source: s.into(),
+                writeback: None,
             })
             .collect(),
     }

@@ -72,15 +72,10 @@ check_eq "every text failure is one line" 0 "$unclear"
 check_eq "nothing changed on the system" "$before" "$(system_state)"
 
 # invalid options and missing arguments: getopt's message, help, 255
-# (a long option the command does not have: getopt_long's message)
 for opt in -k -Z --attach -0; do
 	cli "$opt" 64
 	check_eq "option $opt: exit" 255 "$rc"
-	case $opt in
-	--*) want="$RAPIDDISK: unrecognized option '$opt'" ;;
-	*) want="$RAPIDDISK: invalid option -- '${opt#-}'" ;;
-	esac
-	check_eq "option $opt: getopt's message" "$want" "$err"
+	check "option $opt: getopt's message" grep -q "^$RAPIDDISK: invalid option -- '" <<<"$err"
 	check "option $opt: help" grep -q -- '-m RD -b DEV' <<<"$out"
 done
 for opt in -a -b -c -d -f -H -i -L -m -P -p -r -s -t -U -u; do

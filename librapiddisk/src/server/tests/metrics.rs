@@ -20,6 +20,7 @@ fn mapping(device: &str, cache: &str, source: &str) -> CacheMapping {
         device: device.into(),
         cache: cache.into(),
         source: source.into(),
+        writeback: None,
     }
 }
 
