@@ -30,7 +30,7 @@ dkms-install:
 		echo "dkms-install: run 'make dkms-uninstall KVER=$(KVER)' first" >&2; exit 1; fi
 	if ! $(DKMS) status $(DKMS_ID) | grep -q .; then \
 		$(MAKE) install-dkms-src DESTDIR= && $(DKMS) add $(DKMS_ID); fi
-	$(DKMS) install $(DKMS_ID) -k $(KVER)
+	$(DKMS) install $(DKMS_ID) -k $(KVER) --kernelsourcedir $(KDIR)
 
 # removes the build for KVER; the sources go with the last kernel's
 dkms-uninstall:
