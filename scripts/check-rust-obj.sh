@@ -30,4 +30,5 @@ n=$(echo "$dis" | grep -cE '(call|jmp)[a-z]* +\*')
 [ "$n" -eq 0 ] || err "$n raw indirect call/jmp (retpoline)"
 n=$(echo "$dis" | grep -cE '\sret[q]?\s*$')
 [ "$n" -eq 0 ] || err "$n bare 'ret' (needs -Zfunction-return=thunk-extern for CONFIG_RETHUNK)"
+[ $fail -eq 0 ] || echo "check-rust-obj: $o: REFUSED, not safe to link into the kernel (this Rust compiler does not honour the kernel code-generation flags)" >&2
 exit $fail

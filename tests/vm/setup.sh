@@ -9,7 +9,7 @@ set -euo pipefail
 # already complete? (every tool, both kernels with headers)
 have_all() {
 	local t
-	for t in vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz curl promtool wrk openssl setpriv; do
+	for t in dkms dh dpkg-buildpackage lintian /usr/bin/rustc vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz curl promtool wrk openssl setpriv; do
 		command -v "$t" >/dev/null 2>&1 || return 1
 	done
 	# the C libraries the -sys crates bind, and libclang for bindgen
@@ -48,7 +48,8 @@ apt-get install -y -qq --no-install-recommends \
 	prometheus wrk openssl \
 	pkg-config libclang-dev clang \
 	libjansson-dev libpcre2-dev libdevmapper-dev libmicrohttpd-dev \
-	python3-pip python3-venv >/dev/null
+	python3-pip python3-venv \
+	dkms dh-dkms debhelper dpkg-dev lintian rustc-web >/dev/null
 
 # QEMU from backports: the machine image may already carry backports'
 # qemu-utils, which breaks bookworm's qemu-system-common

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# dkms-state.sh installed|gone VERSION KVER...: DKMS has rapiddisk/VERSION
+# installed for each kernel, both modules in /lib/modules/KVER/updates/dkms
+# built for it and known to modprobe (depmod ran), or none of that at all.
+set -uo pipefail
+want=$1 ver=$2
+shift 2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/pkg/lib.sh"
+for k in "$@"; do
+	d=/lib/modules/$k/updates/dkms
+	st=$(dkms status -m rapiddisk -v "$ver" -k "$k" 2>/dev/null)
+	if [ "$want" = installed ]; then
+		check "$k: dkms status says installed ($st)" sh -c "echo '$st' | grep -q ': installed'"
+		for m in rapiddisk rapiddisk-cache; do
+			check_eq "$k: $d/$m.ko is for $k" "$k" \
+				"$(modinfo -F vermagic "$d/$m.ko" 2>/dev/null | cut -d' ' -f1)"
+			check_eq "$k: modprobe finds $m there" "$d/$m.ko" "$(modinfo -k "$k" -n "$m" 2>/dev/null)"
+		done
+	else
+		check_eq "$k: dkms status has no rapiddisk/$ver" "" "$st"
+		for m in rapiddisk rapiddisk-cache; do
+			check "$k: no $m.ko in $d" test ! -e "$d/$m.ko"
+			check_eq "$k: modprobe knows no $m" "" "$(modinfo -k "$k" -n "$m" 2>/dev/null)"
+		done
+	fi
+done
