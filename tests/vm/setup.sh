@@ -48,7 +48,7 @@ apt-get install -y -qq --no-install-recommends \
 	prometheus wrk openssl \
 	pkg-config libclang-dev clang \
 	libjansson-dev libpcre2-dev libdevmapper-dev libmicrohttpd-dev \
-	python3-pip python3-venv \
+	python3-pip python3-venv python3-jsonschema \
 	dkms dh-dkms debhelper dpkg-dev lintian rustc-web >/dev/null
 
 # QEMU from backports: the machine image may already carry backports'
@@ -67,6 +67,9 @@ apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 if ! command -v vng >/dev/null 2>&1; then
 	pip install -q --root-user-action=ignore virtme-ng
 fi
+# the configuration schema is checked with jsonschema by the host tests
+python3 -c 'import jsonschema' 2>/dev/null ||
+	pip install -q --root-user-action=ignore jsonschema
 # the mgmt parser fuzz target (cargo fuzz needs a nightly toolchain; the
 # host tests say so when it cannot be had)
 if ! command -v cargo-fuzz >/dev/null 2>&1; then
