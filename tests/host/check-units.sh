@@ -22,8 +22,8 @@ has DefaultDependencies no
 has Type oneshot
 has RemainAfterExit yes
 has ExecStop /usr/lib/rapiddisk/rapiddisk-shutdown
-grep -q 'systemd/rapiddisk-restore.service' "$top/Makefile" || { echo "Makefile does not install rapiddisk-restore.service"; fail=1; }
-grep -q 'systemd/rapiddisk-shutdown' "$top/Makefile" || { echo "Makefile does not install rapiddisk-shutdown"; fail=1; }
+grep -q 'systemd/rapiddisk-restore.service' "$top/Makefile" "$top"/mk/*.mk || { echo "Makefile does not install rapiddisk-restore.service"; fail=1; }
+grep -q 'systemd/rapiddisk-shutdown' "$top/Makefile" "$top"/mk/*.mk || { echo "Makefile does not install rapiddisk-shutdown"; fail=1; }
 sh -n "$top/systemd/rapiddisk-shutdown" || fail=1
 if command -v systemd-analyze >/dev/null; then
 	tmp=$(mktemp -d)
