@@ -1,23 +1,6 @@
-# Sourced by the package tests: one "ok - ..." / "not ok - ..." line per
-# check, counted into $RD_PKG_RESULTS (tests/pkg/run.sh sums them).
-RD_PKG_RESULTS=${RD_PKG_RESULTS:-/dev/null}
-ok() { echo "ok - $*" | tee -a "$RD_PKG_RESULTS"; }
-not_ok() { echo "not ok - $*" | tee -a "$RD_PKG_RESULTS"; }
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc (command: $*)"; fi
-}
-check_fails() {
-	local desc=$1
-	shift
-	if "$@" 2>/dev/null; then not_ok "$desc (unexpectedly succeeded: $*)"; else ok "$desc"; fi
-}
-check_eq() {
-	if [ "$2" == "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1"
-		diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/  /'
-	fi
-}
+# Sourced by the package tests: the assertions of the VM tests
+# (tests/vm/lib.sh), one "ok - ..." / "not ok - ..." line per check,
+# counted into $RD_PKG_RESULTS (tests/pkg/run.sh sums them).
+RD_RESULTS=${RD_PKG_RESULTS:-/dev/null}
+RD_TOP=${RD_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$RD_TOP/tests/vm/lib.sh"
