@@ -38,9 +38,9 @@ check-vm: setup
 check-pkg: setup
 	tests/pkg/run.sh
 
-# check-pkg (tests/pkg/run.sh) is not yet part of check: its package
-# install + VM + purge pass has not run end to end
-check: check-host check-vm
+# check-pkg installs the built packages on this machine and purges them
+# again: meant for the throwaway CI machine (and as root)
+check: check-host check-vm check-pkg
 
 demo: setup
 	tests/vm/demo.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deb.sh LOG: make deb builds the four packages with the files they are
-# meant to hold, and lintian finds no error in them.
+# meant to hold, and lintian finds no error or warning in them.
 set -uo pipefail
 log=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,7 +14,8 @@ check_eq "make deb: exit" 0 "$?"
 # contents: PACKAGE file-or-link... (paths without the leading ./)
 contents() { dpkg-deb -c "$d/$1_${ver}_$2.deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./||' | sort; }
 check_eq "rapiddisk: programs, manual pages, unit, API document" "$(printf '%s\n' \
-	lib/systemd/system/rapiddiskd.service sbin/rapiddisk sbin/rapiddiskd \
+	lib/systemd/system/rapiddisk-restore.service lib/systemd/system/rapiddiskd.service \
+	sbin/rapiddisk sbin/rapiddiskd usr/lib/rapiddisk/rapiddisk-shutdown \
 	usr/share/doc/rapiddisk/README.md.gz usr/share/doc/rapiddisk/changelog.gz \
 	usr/share/doc/rapiddisk/copyright usr/share/doc/rapiddisk/openapi.json.gz \
 	usr/share/man/man8/rapiddisk.8.gz usr/share/man/man8/rapiddiskd.8.gz)" "$(contents rapiddisk amd64)"
@@ -44,5 +45,7 @@ check "rapiddisk enables and starts the daemon the Debian way" \
 lintian --allow-root --tag-display-limit 0 "$d/rapiddisk_${ver}_amd64.changes" >"$log.lintian" 2>&1
 errors=$(grep '^E:' "$log.lintian")
 check_eq "lintian: no errors" "" "$errors"
+# the README says there are no warnings either; a new one must be fixed or listed there
+check_eq "lintian: no warnings" "" "$(grep '^W:' "$log.lintian")"
 echo "lintian said:"
 sed 's/^/  /' "$log.lintian"

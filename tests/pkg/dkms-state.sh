@@ -13,14 +13,16 @@ for k in "$@"; do
 	if [ "$want" = installed ]; then
 		check "$k: dkms status says installed ($st)" sh -c "echo '$st' | grep -q ': installed'"
 		for m in rapiddisk rapiddisk-cache; do
-			check_eq "$k: $d/$m.ko is for $k" "$k" \
-				"$(modinfo -F vermagic "$d/$m.ko" 2>/dev/null | cut -d' ' -f1)"
-			check_eq "$k: modprobe finds $m there" "$d/$m.ko" "$(modinfo -k "$k" -n "$m" 2>/dev/null)"
+			# DKMS compresses the modules the way the kernel's own are (6.12: xz)
+			f=$(ls "$d/$m.ko" "$d/$m.ko.xz" "$d/$m.ko.zst" "$d/$m.ko.gz" 2>/dev/null | head -n 1)
+			check_eq "$k: ${f:-$d/$m.ko} is for $k" "$k" \
+				"$(modinfo -F vermagic "${f:-$d/$m.ko}" 2>/dev/null | cut -d' ' -f1)"
+			check_eq "$k: modprobe finds $m there" "${f:-$d/$m.ko}" "$(modinfo -k "$k" -n "$m" 2>/dev/null)"
 		done
 	else
 		check_eq "$k: dkms status has no rapiddisk/$ver" "" "$st"
 		for m in rapiddisk rapiddisk-cache; do
-			check "$k: no $m.ko in $d" test ! -e "$d/$m.ko"
+			check_eq "$k: no $m.ko* in $d" "" "$(ls "$d/$m".ko* 2>/dev/null)"
 			check_eq "$k: modprobe knows no $m" "" "$(modinfo -k "$k" -n "$m" 2>/dev/null)"
 		done
 	fi
