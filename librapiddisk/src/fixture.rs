@@ -49,6 +49,23 @@ impl Tree {
         self
     }
 
+    /// Runs `rapiddisk ARGS` on the tree as user `euid`: the exit code,
+    /// stdout and stderr.
+    pub fn run_cli(&self, euid: u32, args: &[&str]) -> (u8, Vec<u8>, Vec<u8>) {
+        let argv: Vec<Vec<u8>> = std::iter::once("rapiddisk")
+            .chain(args.iter().copied())
+            .map(|a| a.as_bytes().to_vec())
+            .collect();
+        let env = crate::cli::Env {
+            roots: self.roots.clone(),
+            euid,
+            posixly_correct: false,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = crate::cli::run(&argv, &env, &mut out, &mut err);
+        (code, out, err)
+    }
+
     /// The raw directory order of `dir`, which discovery must keep.
     pub fn raw_order(dir: &Path, prefix: &str) -> Vec<OsString> {
         fs::read_dir(dir)

@@ -3,7 +3,6 @@
 
 use super::call::TEST_ROOTS;
 use super::*;
-use crate::cli::{run, Env};
 use crate::fixture::Tree;
 use core::ffi::{c_char, c_int, CStr};
 use std::ffi::CString;
@@ -38,18 +37,8 @@ fn mgmt(tree: &Tree) -> String {
 
 /// What `rapiddisk -j ARGS` prints on the tree, without the newline.
 fn command_json(tree: &Tree, args: &[&str]) -> (u8, Vec<u8>) {
-    let argv: Vec<Vec<u8>> = ["rapiddisk", "-j"]
-        .iter()
-        .chain(args)
-        .map(|a| a.as_bytes().to_vec())
-        .collect();
-    let env = Env {
-        roots: tree.roots.clone(),
-        euid: 0,
-        posixly_correct: false,
-    };
-    let mut out = Vec::new();
-    let code = run(&argv, &env, &mut out, &mut Vec::new());
+    let argv: Vec<&str> = std::iter::once("-j").chain(args.iter().copied()).collect();
+    let (code, mut out, _) = tree.run_cli(0, &argv);
     assert_eq!(out.pop(), Some(b'\n'));
     (code, out)
 }

@@ -20,17 +20,7 @@ struct Ran {
 }
 
 fn run_as(tree: &Tree, euid: u32, args: &[&str]) -> Ran {
-    let argv: Vec<Vec<u8>> = std::iter::once("rapiddisk")
-        .chain(args.iter().copied())
-        .map(|a| a.as_bytes().to_vec())
-        .collect();
-    let env = Env {
-        roots: tree.roots.clone(),
-        euid,
-        posixly_correct: false,
-    };
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = super::run(&argv, &env, &mut stdout, &mut stderr);
+    let (code, stdout, stderr) = tree.run_cli(euid, args);
     Ran {
         code,
         stdout: String::from_utf8(stdout).unwrap(),

@@ -1,6 +1,5 @@
 //! Whole runs with the long options against fixture trees.
 
-use crate::cli::{run, Env};
 use crate::fixture::Tree;
 
 fn loaded() -> Tree {
@@ -12,17 +11,7 @@ fn loaded() -> Tree {
 }
 
 fn run_args(tree: &Tree, args: &[&str]) -> (u8, String, String) {
-    let argv: Vec<Vec<u8>> = std::iter::once("rapiddisk")
-        .chain(args.iter().copied())
-        .map(|a| a.as_bytes().to_vec())
-        .collect();
-    let env = Env {
-        roots: tree.roots.clone(),
-        euid: 0,
-        posixly_correct: false,
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(&argv, &env, &mut out, &mut err);
+    let (code, out, err) = tree.run_cli(0, args);
     let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
     (code, text(out), text(err))
 }
