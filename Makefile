@@ -8,7 +8,7 @@ PREFIX ?= /usr
 SBINDIR ?= /sbin
 MANDIR ?= $(PREFIX)/share/man
 
-.PHONY: all modules userspace clean check check-host check-vm check-pkg demo bench setup
+.PHONY: all modules userspace clean check check-host check-vm check-boot check-pkg demo bench setup
 
 all: modules userspace
 
@@ -35,12 +35,16 @@ check-host: setup
 check-vm: setup
 	tests/vm/run-all.sh
 
+# rapiddisk-on-boot: initramfs images booted under QEMU
+check-boot: setup
+	tests/boot/run-all.sh
+
 check-pkg: setup
 	tests/pkg/run.sh
 
 # check-pkg (tests/pkg/run.sh) is not yet part of check: its package
 # install + VM + purge pass has not run end to end
-check: check-host check-vm
+check: check-host check-vm check-boot
 
 demo: setup
 	tests/vm/demo.sh
