@@ -53,7 +53,10 @@ has_files() {
 # (between its markers) lands in NAME.report, the console in NAME.log
 boot() {
 	local name=$1 token=$2
-	"$top/tests/boot/make-root.sh" "$out/$name.img" >/dev/null || return 1
+	if ! "$top/tests/boot/make-root.sh" "$out/$name.img" >/dev/null; then
+		not_ok "$name: make the root image"
+		return 1
+	fi
 	"$top/tests/boot/qemu.sh" "$kver" "$initrd" "$out/$name.img" "$out/$name.log" "rdboot.token=$token"
 	check_eq "$name: QEMU stopped in time" 0 "$?"
 	# not a panic's reboot (-no-reboot stops QEMU for both)
