@@ -5,9 +5,10 @@
 # and /boot stay untouched), boots the image under QEMU (TCG) with a fresh
 # ext4 root on /dev/vda and checks that / was mounted through
 # /dev/mapper/rc-MODE_vda with the RAM disk of the configured size, and
-# (wt, wa) that what the guest wrote is on the disk image afterwards. Then: a failing
-# rapiddisk boots the plain root, and --uninstall/--global-uninstall give
-# images and a tree without rapiddisk. Output: build/boot-out/KVER/.
+# (wt, wa) that what the guest wrote is on the disk image afterwards.
+# Then: a failing rapiddisk and wb over 1 KiB blocks boot the plain root,
+# and --uninstall/--global-uninstall give images and a tree without
+# rapiddisk. Output: build/boot-out/KVER/.
 set -uo pipefail
 kver=$1
 shift
@@ -49,11 +50,12 @@ has_files() {
 	for p in "$@"; do grep -q -- "$p\$" <<<"$listing" || { echo "  $img lacks $p"; return 1; }; done
 }
 
-# boot NAME TOKEN: boots $initrd with a new root image; the guest's report
-# (between its markers) lands in NAME.report, the console in NAME.log
+# boot NAME TOKEN [BLOCK-SIZE]: boots $initrd with a new root image; the
+# guest's report (between its markers) lands in NAME.report, the console
+# in NAME.log
 boot() {
 	local name=$1 token=$2
-	if ! "$top/tests/boot/make-root.sh" "$out/$name.img" >/dev/null; then
+	if ! "$top/tests/boot/make-root.sh" "$out/$name.img" "${3:-4096}" >/dev/null; then
 		not_ok "$name: make the root image"
 		return 1
 	fi
@@ -106,8 +108,19 @@ boot "$name" "fallback-$RANDOM"
 check_eq "$name: / is mounted from /dev/vda" /dev/vda "$(field root_source "$name")"
 check "$name: the failure is on the console" grep -q 'booting without the RAM cache' "$out/$name.log"
 
-# uninstall: with another kernel still configured the hook stays, and
-# keeps rapiddisk out of this kernel's image; the last one takes it all
+# wb over a file system with 1 KiB blocks, which dm-writecache cannot
+# carry: the boot script sees it and the plain root device boots
+name=wb-1k
+initrd=$out/initrd-$name
+on_boot --install --kernel="$kver" --size=$SIZE_MB --cache-mode=wb --root=/dev/vda --force
+check_eq "$name: --install exit" 0 "$?"
+boot "$name" "wb1k-$RANDOM" 1024
+check_eq "$name: / is mounted from /dev/vda" /dev/vda "$(field root_source "$name")"
+check "$name: the reason is on the console" grep -q 'wb needs a file system block size of 4096 or more, /dev/vda has 1024' "$out/$name.log"
+
+# uninstall (of the wb-1k configuration): with another kernel still
+# configured the hook stays, and keeps rapiddisk out of this kernel's
+# image; the last one takes it all
 name=uninstall
 initrd=$out/initrd-$name
 on_boot --install --kernel=0.0.0-other --size=8 --cache-mode=wt --root=/dev/vda --force \
@@ -115,6 +128,7 @@ on_boot --install --kernel=0.0.0-other --size=8 --cache-mode=wt --root=/dev/vda 
 check_eq "$name: --install for another kernel exit" 0 "$?"
 on_boot --uninstall --kernel="$kver"
 check_eq "$name: --uninstall exit" 0 "$?"
+check "$name: the image was built" has_files "$initrd" usr/bin/busybox
 check_eq "$name: the image has no rapiddisk files" "" "$(lsinitramfs "$initrd" | grep -i rapiddisk)"
 check "$name: the other kernel keeps its hook" test -x "$confdir/hooks/rapiddisk_hook"
 on_boot --uninstall --kernel="$kver"
