@@ -8,7 +8,7 @@ PREFIX ?= /usr
 SBINDIR ?= /sbin
 MANDIR ?= $(PREFIX)/share/man
 
-.PHONY: all modules userspace clean check check-host check-vm check-pkg demo bench setup
+.PHONY: all modules userspace clean check check-host check-vm check-boot check-pkg demo bench setup
 
 all: modules userspace
 
@@ -35,12 +35,16 @@ check-host: setup
 check-vm: setup
 	tests/vm/run-all.sh
 
+# rapiddisk-on-boot: initramfs images booted under QEMU
+check-boot: setup
+	tests/boot/run-all.sh
+
 check-pkg: setup
 	tests/pkg/run.sh
 
 # check-pkg installs the built packages on this machine and purges them
 # again: meant for the throwaway CI machine (and as root)
-check: check-host check-vm check-pkg
+check: check-host check-vm check-boot check-pkg
 
 demo: setup
 	tests/vm/demo.sh

@@ -15,8 +15,13 @@ RELEASE_DIR := $(or $(CARGO_TARGET_DIR),target)/release
 
 # programs in RELEASE_DIR, installed to SBINDIR
 TOOLS := rapiddisk rapiddiskd
+# scripts, installed to SBINDIR
+SCRIPTS := on-boot/rapiddisk-on-boot
+# what rapiddisk-on-boot copies into the initramfs-tools tree, installed to
+# HELPERDIR/initramfs-tools
+ON_BOOT_FILES := on-boot/initramfs-tools/hook on-boot/initramfs-tools/local-premount
 # manual pages, installed to MANDIR/man<section>
-MANPAGES := bin/rapiddisk.8 bin/rapiddiskd.8
+MANPAGES := bin/rapiddisk.8 bin/rapiddiskd.8 on-boot/rapiddisk-on-boot.8
 # systemd units, installed to SYSTEMDUNITDIR
 UNITS := systemd/rapiddiskd.service systemd/rapiddisk-restore.service
 # helper programs of the units, installed to HELPERDIR
@@ -31,7 +36,7 @@ INSTALL_STRIP ?=
 
 .PHONY: install install-strip uninstall tools-install tools-install-strip tools-uninstall \
 	install-modules uninstall-modules install-man uninstall-man install-units uninstall-units \
-	install-lib uninstall-lib install-userspace uninstall-userspace
+	install-lib uninstall-lib install-userspace uninstall-userspace install-on-boot uninstall-on-boot
 
 install: install-modules install-userspace
 install-strip:
@@ -39,8 +44,8 @@ install-strip:
 uninstall: uninstall-modules uninstall-userspace
 
 # everything but the modules: what the Debian packages take from here
-install-userspace: tools-install install-man install-units install-lib
-uninstall-userspace: tools-uninstall uninstall-man uninstall-units uninstall-lib
+install-userspace: tools-install install-on-boot install-man install-units install-lib
+uninstall-userspace: tools-uninstall uninstall-on-boot uninstall-man uninstall-units uninstall-lib
 
 # the kernel modules built against KDIR; depmod only on the real system (a
 # DESTDIR tree gets no modules.* index files: its packager runs depmod)
@@ -59,6 +64,15 @@ tools-install-strip:
 tools-uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS))
 	$(call rd_rmdirs,$(SBINDIR))
+
+# rapiddisk-on-boot and the files it puts into the initramfs
+install-on-boot:
+	install -D -m 0755 -t $(DESTDIR)$(SBINDIR) $(SCRIPTS)
+	install -D -m 0755 -t $(DESTDIR)$(HELPERDIR)/initramfs-tools $(ON_BOOT_FILES)
+uninstall-on-boot:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(SCRIPTS))) \
+		$(addprefix $(DESTDIR)$(HELPERDIR)/initramfs-tools/,$(notdir $(ON_BOOT_FILES)))
+	$(call rd_rmdirs,$(SBINDIR) $(HELPERDIR)/initramfs-tools)
 
 # bin/NAME.S goes to MANDIR/manS/NAME.S
 rd_mansec = $(MANDIR)/man$(subst .,,$(suffix $(1)))

@@ -16,6 +16,9 @@ cargo test --workspace --features rdsk/host,rcache/host
 echo "== systemd units"
 tests/host/check-units.sh
 
+echo "== rapiddisk-on-boot"
+tests/host/check-on-boot.sh | grep -v '^ok'
+
 echo "== kernel objects (built and checked as Kbuild does, for the host's headers-free case)"
 tests/host/check-kernel-objects.sh
 

@@ -13,12 +13,15 @@ make -s -C "$top" deb >"$log" 2>&1
 check_eq "make deb: exit" 0 "$?"
 # contents: PACKAGE file-or-link... (paths without the leading ./)
 contents() { dpkg-deb -c "$d/$1_${ver}_$2.deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./||' | sort; }
-check_eq "rapiddisk: programs, manual pages, unit, API document" "$(printf '%s\n' \
+check_eq "rapiddisk: programs, manual pages, units and their helper, boot files, API document" "$(printf '%s\n' \
 	lib/systemd/system/rapiddisk-restore.service lib/systemd/system/rapiddiskd.service \
-	sbin/rapiddisk sbin/rapiddiskd usr/lib/rapiddisk/rapiddisk-shutdown \
+	sbin/rapiddisk sbin/rapiddisk-on-boot sbin/rapiddiskd \
+	usr/lib/rapiddisk/initramfs-tools/hook usr/lib/rapiddisk/initramfs-tools/local-premount \
+	usr/lib/rapiddisk/rapiddisk-shutdown \
 	usr/share/doc/rapiddisk/README.md.gz usr/share/doc/rapiddisk/changelog.gz \
 	usr/share/doc/rapiddisk/copyright usr/share/doc/rapiddisk/openapi.json.gz \
-	usr/share/man/man8/rapiddisk.8.gz usr/share/man/man8/rapiddiskd.8.gz)" "$(contents rapiddisk amd64)"
+	usr/share/man/man8/rapiddisk-on-boot.8.gz usr/share/man/man8/rapiddisk.8.gz \
+	usr/share/man/man8/rapiddiskd.8.gz | sort)" "$(contents rapiddisk amd64)"
 check_eq "librapiddisk1: the library and its soname link" "$(printf '%s\n' \
 	usr/lib/$ma/librapiddisk.so.1 usr/lib/$ma/librapiddisk.so.1.0.0 \
 	usr/share/doc/librapiddisk1/changelog.gz usr/share/doc/librapiddisk1/copyright)" \

@@ -2,14 +2,15 @@
 # Installs everything the build, the host tests and the VM tests need on a
 # Debian 12 machine: build tools, the two Debian test kernels (6.1 from
 # bookworm, 6.12 from bookworm-backports) with headers, QEMU, virtme-ng and
-# the guest-side tools (fio, dmsetup, mkfs, curl, promtool, wrk, ...).
+# the guest-side tools (fio, dmsetup, mkfs, curl, promtool, wrk, ...), and
+# initramfs-tools, static busybox and shellcheck for the boot test.
 # Idempotent; needs root.
 set -euo pipefail
 
 # already complete? (every tool, both kernels with headers)
 have_all() {
 	local t
-	for t in dkms dh dpkg-buildpackage lintian /usr/bin/rustc vng qemu-system-x86_64 fio mkfs.ext4 dmsetup blkdiscard cc cargo-fuzz curl promtool wrk openssl setpriv; do
+	for t in dkms dh dpkg-buildpackage lintian /usr/bin/rustc vng qemu-system-x86_64 fio mkfs.ext4 debugfs dmsetup blkdiscard cc cargo-fuzz curl promtool wrk openssl setpriv mkinitramfs lsinitramfs busybox shellcheck; do
 		command -v "$t" >/dev/null 2>&1 || return 1
 	done
 	# the C libraries the -sys crates bind, and libclang for bindgen
@@ -43,7 +44,7 @@ apt-get update -qq
 
 # build + guest tools
 apt-get install -y -qq --no-install-recommends \
-	build-essential bc kmod cpio busybox-static udev \
+	build-essential bc kmod cpio busybox-static udev initramfs-tools shellcheck \
 	fio e2fsprogs util-linux dmsetup nvme-cli curl jq psmisc \
 	prometheus wrk openssl \
 	pkg-config libclang-dev clang \
