@@ -6,7 +6,7 @@ use super::options::{Action, Options};
 use super::Out;
 use crate::ops::System;
 use crate::persist::apply::{apply, SystemExecutor};
-use crate::persist::{plan, save, Document, DEFAULT_FILE};
+use crate::persist::{order, plan, save, Document, DEFAULT_FILE};
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
@@ -69,7 +69,7 @@ fn restore_from(sys: &System, path: &Path, shown: &str) -> Outcome {
             format!("Error. {shown} is not a usable configuration: {e}."),
         )
     })?;
-    let plan = plan::plan(&doc, sys).map_err(|e| {
+    let plan = plan::plan(&doc, sys, order::probe(&sys.roots.dev)).map_err(|e| {
         (
             -libc::EEXIST,
             format!("Error. Unable to restore {shown}: {e}. Nothing was changed."),

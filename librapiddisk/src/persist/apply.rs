@@ -90,6 +90,15 @@ fn attach_named(roots: &Roots, name: &str, size: u64) -> crate::Result<()> {
     crate::mgmt::send(roots, "mem_device_attach", &command)
 }
 
+/// Whether block device `node` (`/dev/<name>`) reads as 0 bytes, as a
+/// detached loop device or an ejected disk does: device-mapper would
+/// refuse it with a message that does not say why.
+fn source_is_empty(roots: &Roots, node: &str) -> bool {
+    let name = node.trim_start_matches("/dev/");
+    let size = roots.sys.join("class/block").join(name).join("size");
+    std::fs::read_to_string(size).is_ok_and(|s| s.trim() == "0")
+}
+
 impl Executor for SystemExecutor {
     fn run(&mut self, step: &Step) -> Result<(), String> {
         let sys = self.system()?;
@@ -102,6 +111,9 @@ impl Executor for SystemExecutor {
             Step::Map(m) => {
                 let source = resolve(&sys.roots, &m.source)
                     .ok_or_else(|| format!("the source {} does not exist", m.source))?;
+                if source_is_empty(&sys.roots, &source) {
+                    return Err(format!("the source {source} has no medium (0 bytes)"));
+                }
                 let tunables = m.writeback_options.clone().unwrap_or_default();
                 sys.map_as(
                     m.cache.as_bytes(),

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod document;
+pub mod order;
 pub mod plan;
 pub mod save;
 pub mod stable;

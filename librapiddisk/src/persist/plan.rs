@@ -3,6 +3,7 @@
 //! exists differently is a conflict, refused before anything is done.
 
 use super::document::{Document, MappingEntry, Mode};
+use super::order::DirOrder;
 use super::stable::resolve;
 use crate::model::LockStatus;
 use crate::ops::System;
@@ -40,7 +41,9 @@ pub struct Plan {
 }
 
 /// The plan that makes `sys` match `doc`; the error names a conflict.
-pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
+/// The mappings are created so that a `/dev/mapper` listing in `order`
+/// shows them as the document has them (the order they were saved in).
+pub fn plan(doc: &Document, sys: &System, order: DirOrder) -> Result<Plan, String> {
     let mut plan = Plan::default();
     for d in &doc.ram_disks {
         let Some(found) = sys.disk(d.name.as_bytes()) else {
@@ -73,9 +76,10 @@ pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
         }
         plan.kept.push(d.name.clone());
     }
+    let mut maps = Vec::new();
     for m in &doc.cache_mappings {
         match sys.mapping(m.name.as_bytes()) {
-            None => plan.steps.push(Step::Map(m.clone())),
+            None => maps.push(Step::Map(m.clone())),
             Some(found) => {
                 let source = resolve(&sys.roots, &m.source);
                 let found_source = format!("/dev/{}", found.source.to_string_lossy());
@@ -93,5 +97,9 @@ pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
             }
         }
     }
+    if order == DirOrder::Reverse {
+        maps.reverse();
+    }
+    plan.steps.extend(maps);
     Ok(plan)
 }

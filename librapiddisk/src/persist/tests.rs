@@ -3,6 +3,7 @@
 
 use super::apply::{apply, Executor};
 use super::document::{Document, Mode, VERSION};
+use super::order::{probe, DirOrder};
 use super::plan::{plan, Step};
 use super::*;
 use crate::fixture::Tree;
@@ -447,14 +448,18 @@ fn write_file_replaces_whole_and_keeps_the_old_on_failure() {
     assert_eq!(std::fs::read(&path).unwrap(), b"two\n");
 }
 
+fn described(tree: &Tree, order: DirOrder) -> Vec<String> {
+    let p = plan(&sample(), &system(tree, &[], &[]), order).unwrap();
+    assert!(p.kept.is_empty());
+    p.steps.iter().map(Step::describe).collect()
+}
+
 #[test]
 fn plan_on_an_empty_system_creates_everything_in_order() {
     let tree = linked_tree();
-    let p = plan(&sample(), &system(&tree, &[], &[])).unwrap();
-    assert!(p.kept.is_empty());
-    let steps: Vec<String> = p.steps.iter().map(Step::describe).collect();
+    let forward = described(&tree, DirOrder::Creation);
     assert_eq!(
-        steps,
+        forward,
         [
             "create RAM disk rd0 of 64 MiB",
             "create RAM disk rd3 of 32 MiB",
@@ -463,6 +468,19 @@ fn plan_on_an_empty_system_creates_everything_in_order() {
             "map rc-wb_sdc (rd3 in front of /dev/disk/by-uuid/1234)",
         ]
     );
+    assert_eq!(described(&tree, DirOrder::Unknown), forward);
+    // /dev/mapper lists newest first: the mappings come in reverse
+    let reverse = described(&tree, DirOrder::Reverse);
+    assert_eq!(reverse[..3], forward[..3]);
+    assert_eq!(reverse[3..], [forward[4].clone(), forward[3].clone()]);
+}
+
+#[test]
+fn the_order_probe_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    probe(dir.path());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    assert_eq!(probe(&dir.path().join("missing")), DirOrder::Unknown);
 }
 
 #[test]
@@ -473,12 +491,12 @@ fn plan_keeps_what_exists_as_described() {
         mapping("rc-wb_sdc", "rd3", "sdc", Some(tuned())),
     ];
     let sys = system(&tree, &[("rd0", 64, false), ("rd3", 32, true)], &maps);
-    let p = plan(&sample(), &sys).unwrap();
+    let p = plan(&sample(), &sys, DirOrder::Unknown).unwrap();
     assert_eq!(p.steps, []);
     assert_eq!(p.kept, ["rd0", "rd3", "rc-wt_sdb", "rc-wb_sdc"]);
     // part of it there: only the rest is planned
     let sys = system(&tree, &[("rd0", 64, false)], &maps[..1]);
-    let p = plan(&sample(), &sys).unwrap();
+    let p = plan(&sample(), &sys, DirOrder::Unknown).unwrap();
     assert_eq!(p.kept, ["rd0", "rc-wt_sdb"]);
     assert_eq!(p.steps.len(), 3);
 }
@@ -487,7 +505,7 @@ fn plan_keeps_what_exists_as_described() {
 fn plan_refuses_what_exists_differently() {
     let tree = linked_tree();
     let conflict = |disks: &[(&str, u64, bool)], maps: &[CacheMapping]| {
-        plan(&sample(), &system(&tree, disks, maps)).unwrap_err()
+        plan(&sample(), &system(&tree, disks, maps), DirOrder::Creation).unwrap_err()
     };
     assert_eq!(
         conflict(&[("rd0", 128, false)], &[]),
@@ -537,9 +555,13 @@ impl Executor for Recorder {
 
 #[test]
 fn a_failing_step_undoes_the_steps_before_it_in_reverse() {
-    let steps = plan(&sample(), &system(&linked_tree(), &[], &[]))
-        .unwrap()
-        .steps;
+    let steps = plan(
+        &sample(),
+        &system(&linked_tree(), &[], &[]),
+        DirOrder::Creation,
+    )
+    .unwrap()
+    .steps;
     for fail_at in 0..steps.len() {
         let mut rec = Recorder {
             fail_at,
@@ -572,9 +594,13 @@ fn a_failing_step_undoes_the_steps_before_it_in_reverse() {
 
 #[test]
 fn a_failing_undo_is_reported_and_the_others_still_run() {
-    let steps = plan(&sample(), &system(&linked_tree(), &[], &[]))
-        .unwrap()
-        .steps;
+    let steps = plan(
+        &sample(),
+        &system(&linked_tree(), &[], &[]),
+        DirOrder::Creation,
+    )
+    .unwrap()
+    .steps;
     let mut rec = Recorder {
         fail_at: 4,
         undo_fails: Some(1),
@@ -610,6 +636,20 @@ fn the_system_executor_attaches_by_saved_number_and_names_missing_sources() {
     assert_eq!(
         exec.run(&map).unwrap_err(),
         "the source /dev/disk/by-id/ata-DISK_1 does not exist"
+    );
+    // a node that is there but empty, as a detached loop device
+    let loop0 = Tree::new()
+        .file("sys/class/block/loop0/size", b"0\n")
+        .file("dev/loop0", b"");
+    let mut empty = apply::SystemExecutor {
+        roots: loop0.roots.clone(),
+        modules: Modules { writeback: true },
+    };
+    let mut saved = sample().cache_mappings[0].clone();
+    saved.source = "/dev/loop0".into();
+    assert_eq!(
+        empty.run(&Step::Map(saved)).unwrap_err(),
+        "the source /dev/loop0 has no medium (0 bytes)"
     );
     // undoing a disk the fixture never grew is refused by the detach checks
     let undo = exec
