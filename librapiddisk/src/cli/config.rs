@@ -36,23 +36,32 @@ pub(super) fn run(
 type Outcome = Result<String, (i32, String)>;
 
 fn save_to(sys: &System, path: &Path, shown: &str, stderr: &mut dyn Write) -> Outcome {
-    let (doc, warnings) =
-        save::document(sys).map_err(|e| (-libc::EIO, format!("Error. Unable to save: {e}.")))?;
-    for w in warnings {
+    let tree = crate::nvmet::Nvmet::new(&sys.roots);
+    let saved = save::document(sys, &tree, &save::keys_dir(path))
+        .map_err(|e| (-libc::EIO, format!("Error. Unable to save: {e}.")))?;
+    for w in &saved.warnings {
         let _ = writeln!(stderr, "{w}");
     }
-    save::write_file(path, &doc.to_text()).map_err(|e| {
+    let doc = saved.doc;
+    let io_error = |what: String, e: std::io::Error| {
         let err = crate::error::strerror(&e);
         (
             -e.raw_os_error().unwrap_or(libc::EIO),
-            format!("Error. Unable to write {shown}: {err}."),
+            format!("Error. Unable to write {what}: {err}."),
         )
-    })?;
-    Ok(format!(
-        "Saved {} RAM disk(s) and {} cache mapping(s) to {shown}.",
-        doc.ram_disks.len(),
-        doc.cache_mappings.len()
-    ))
+    };
+    save::write_secrets(&saved.secrets)
+        .map_err(|e| io_error(format!("the secret files of {shown}"), e))?;
+    save::write_file(path, &doc.to_text()).map_err(|e| io_error(shown.to_string(), e))?;
+    let (disks, maps) = (doc.ram_disks.len(), doc.cache_mappings.len());
+    Ok(match &doc.nvmet {
+        None => format!("Saved {disks} RAM disk(s) and {maps} cache mapping(s) to {shown}."),
+        Some(n) => format!(
+            "Saved {disks} RAM disk(s), {maps} cache mapping(s), {} NVMe port(s) and {} NVMe export(s) to {shown}.",
+            n.ports.len(),
+            n.exports.len()
+        ),
+    })
 }
 
 fn restore_from(sys: &System, path: &Path, shown: &str) -> Outcome {
@@ -69,7 +78,8 @@ fn restore_from(sys: &System, path: &Path, shown: &str) -> Outcome {
             format!("Error. {shown} is not a usable configuration: {e}."),
         )
     })?;
-    let plan = plan::plan(&doc, sys, order::probe(&sys.roots.dev)).map_err(|e| {
+    let tree = crate::nvmet::Nvmet::new(&sys.roots);
+    let plan = plan::plan(&doc, sys, &tree, order::probe(&sys.roots.dev)).map_err(|e| {
         (
             -libc::EEXIST,
             format!("Error. Unable to restore {shown}: {e}. Nothing was changed."),
@@ -78,6 +88,7 @@ fn restore_from(sys: &System, path: &Path, shown: &str) -> Outcome {
     let mut exec = SystemExecutor {
         roots: sys.roots.clone(),
         modules: sys.modules,
+        nvmet: tree,
     };
     apply(&plan.steps, &mut exec).map_err(|f| (-1, f.message()))?;
     Ok(format!(

@@ -2,6 +2,7 @@
 //! one fails, those done are undone in reverse, so a failed restore leaves
 //! the system as it found it.
 
+use super::apply_nvmet;
 use super::plan::Step;
 use super::stable::resolve;
 use crate::discover::Roots;
@@ -70,6 +71,7 @@ pub fn apply(steps: &[Step], exec: &mut dyn Executor) -> Result<(), Failed> {
 pub struct SystemExecutor {
     pub roots: Roots,
     pub modules: Modules,
+    pub nvmet: crate::nvmet::Nvmet,
 }
 
 fn text(e: crate::Error) -> String {
@@ -125,16 +127,24 @@ impl Executor for SystemExecutor {
                 .map(drop)
                 .map_err(text)
             }
+            Step::NvmePort(p) => apply_nvmet::create_port(&self.nvmet, p),
+            Step::NvmeExport(e, hosts) => apply_nvmet::export(&self.nvmet, &sys, e, hosts),
         }
     }
 
     fn undo(&mut self, step: &Step) -> Result<(), String> {
         let sys = self.system()?;
         match step {
-            Step::CreateDisk { name, .. } => sys.detach_known(name.as_bytes()).map(drop),
-            Step::Lock { name } => sys.set_locked(name.as_bytes(), false).map(drop),
-            Step::Map(m) => sys.unmap(m.name.as_bytes()).map(drop),
+            Step::CreateDisk { name, .. } => {
+                sys.detach_known(name.as_bytes()).map(drop).map_err(text)
+            }
+            Step::Lock { name } => sys
+                .set_locked(name.as_bytes(), false)
+                .map(drop)
+                .map_err(text),
+            Step::Map(m) => sys.unmap(m.name.as_bytes()).map(drop).map_err(text),
+            Step::NvmePort(p) => apply_nvmet::remove_port(&self.nvmet, p),
+            Step::NvmeExport(e, _) => apply_nvmet::unexport(&self.nvmet, e),
         }
-        .map_err(text)
     }
 }

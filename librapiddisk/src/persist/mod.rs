@@ -4,10 +4,14 @@
 //! recreated by a plan of steps that is applied with an undo for each.
 
 pub mod apply;
+mod apply_nvmet;
 pub mod document;
+pub mod nvme_entries;
 pub mod order;
 pub mod plan;
+pub mod plan_nvmet;
 pub mod save;
+pub mod save_nvmet;
 pub mod stable;
 
 pub use document::{Document, MappingEntry, RamDiskEntry};
@@ -17,3 +21,5 @@ pub const DEFAULT_FILE: &str = "/etc/rapiddisk/rapiddisk.json";
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_nvmet;

@@ -3,6 +3,7 @@
 //! exists differently is a conflict, refused before anything is done.
 
 use super::document::{Document, MappingEntry, Mode};
+use super::nvme_entries::{ExportEntry, HostEntry, PortEntry};
 use super::order::DirOrder;
 use super::stable::resolve;
 use crate::model::LockStatus;
@@ -18,6 +19,10 @@ pub enum Step {
     Lock { name: String },
     /// Create the mapping as saved.
     Map(MappingEntry),
+    /// Create the NVMe port as saved.
+    NvmePort(PortEntry),
+    /// Export a device over NVMe, with the secrets of its hosts.
+    NvmeExport(ExportEntry, Vec<HostEntry>),
 }
 
 impl Step {
@@ -29,6 +34,8 @@ impl Step {
             }
             Step::Lock { name } => format!("make {name} read-only"),
             Step::Map(m) => format!("map {} ({} in front of {})", m.name, m.cache, m.source),
+            Step::NvmePort(p) => format!("create NVMe port {}", p.port),
+            Step::NvmeExport(e, _) => format!("export {} over NVMe", e.device),
         }
     }
 }
@@ -43,7 +50,12 @@ pub struct Plan {
 /// The plan that makes `sys` match `doc`; the error names a conflict.
 /// The mappings are created so that a `/dev/mapper` listing in `order`
 /// shows them as the document has them (the order they were saved in).
-pub fn plan(doc: &Document, sys: &System, order: DirOrder) -> Result<Plan, String> {
+pub fn plan(
+    doc: &Document,
+    sys: &System,
+    nvmet: &crate::nvmet::Nvmet,
+    order: DirOrder,
+) -> Result<Plan, String> {
     let mut plan = Plan::default();
     for d in &doc.ram_disks {
         let Some(found) = sys.disk(d.name.as_bytes()) else {
@@ -101,5 +113,8 @@ pub fn plan(doc: &Document, sys: &System, order: DirOrder) -> Result<Plan, Strin
         maps.reverse();
     }
     plan.steps.extend(maps);
+    if let Some(section) = &doc.nvmet {
+        super::plan_nvmet::plan(section, nvmet, &mut plan)?;
+    }
     Ok(plan)
 }
