@@ -3,6 +3,7 @@
 //! the RAM disks and cache mappings, written from what discovery finds and
 //! recreated by a plan of steps that is applied with an undo for each.
 
+pub mod action;
 pub mod apply;
 mod apply_nvmet;
 pub mod document;
