@@ -143,6 +143,19 @@ rm -f /tmp/excl
 settle
 nothing_behind "source held"
 
+# the daemon's routes answer as the command (the guest's /etc is the
+# host's, so only answers that write nothing are checked)
+rm -f /run/rapiddiskd.pid
+check "start rapiddiskd" "$RD_TOP/target/release/rapiddiskd"
+for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9118/v1/checkServiceStatus && break; sleep 0.1; done
+api() { curl -s -g -X "$1" -w ' %{http_code}' "http://127.0.0.1:9118$2"; }
+missing=/etc/rapiddisk/rapiddisk-rs-test-missing.json
+check_eq "daemon: restore of a missing file" "{\"status\": \"Failed\", \"message\": \"Error. Unable to read $missing: No such file or directory.\"} 200" "$(api POST "/v1/restoreConfiguration/${missing##*/}")"
+check_eq "daemon: no path as the name" '{"status": "Failed", "message": "Error: wrong number of arguments or malformed URL."} 400' "$(api POST /v1/saveConfiguration/.hidden)"
+check_eq "daemon: save by GET is unsupported" '{"status": "Failed", "message": "Unsupported."} 400' "$(api GET /v1/saveConfiguration)"
+check "stop rapiddiskd" kill -TERM "$(cat /run/rapiddiskd.pid)"
+for _ in $(seq 100); do [ -e /run/rapiddiskd.pid ] || break; sleep 0.1; done
+
 # a bad document is refused and the file kept
 cp "$conf" /tmp/persist/good.json
 sed -i 's/"version": 1/"version": 9/' "$conf"
