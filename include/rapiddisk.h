@@ -213,6 +213,22 @@ int rapiddisk_nvmet_unexport(const char *device, int port, const char *host);
 /* Makes the namespace of device take its new size (rapiddisk -R). */
 int rapiddisk_nvmet_revalidate(const char *device);
 
+/*
+ * Saves the configuration (RAM disks, cache mappings, NVMe ports and
+ * exports) to file as one JSON document (rapiddisk --save); NULL is
+ * /etc/rapiddisk/rapiddisk.json. DH-HMAC-CHAP secrets go to root-only
+ * files in keys/ next to it. Warnings of the command are not reported.
+ */
+int rapiddisk_save(const char *file);
+
+/*
+ * Recreates the configuration of file (rapiddisk --restore; NULL as for
+ * rapiddisk_save): keeps what exists as described, refuses what exists
+ * differently before any change, and undoes what it created when a step
+ * fails (rapiddisk_last_error() names the step).
+ */
+int rapiddisk_restore(const char *file);
+
 /* Frees a string of rapiddisk_*_json(); NULL is ignored. */
 void rapiddisk_free(char *text);
 

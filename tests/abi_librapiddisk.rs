@@ -50,6 +50,8 @@ fn checked() -> BTreeSet<String> {
         rapiddisk_nvmet_export: (*const c_char, c_int, *const c_char, *const c_char, *const c_char) -> c_int = capi::rapiddisk_nvmet_export;
         rapiddisk_nvmet_unexport: (*const c_char, c_int, *const c_char) -> c_int = capi::rapiddisk_nvmet_unexport;
         rapiddisk_nvmet_revalidate: (*const c_char) -> c_int = capi::rapiddisk_nvmet_revalidate;
+        rapiddisk_save: (*const c_char) -> c_int = capi::rapiddisk_save;
+        rapiddisk_restore: (*const c_char) -> c_int = capi::rapiddisk_restore;
     }
 }
 
@@ -69,7 +71,7 @@ fn names_after(text: &str, marker: &str) -> BTreeSet<String> {
 #[test]
 fn functions_match_the_header() {
     let checked = checked();
-    assert_eq!(checked.len(), 20);
+    assert_eq!(checked.len(), 22);
     // every function bindgen found in the header is compared above
     let header = include_str!(concat!(env!("OUT_DIR"), "/rapiddisk_fns.rs"));
     assert_eq!(names_after(header, "pub fn "), checked);

@@ -14,6 +14,7 @@ mod call;
 mod documents;
 mod info;
 mod nvmet;
+mod persist;
 
 pub use actions::{
     rapiddisk_attach, rapiddisk_detach, rapiddisk_flush, rapiddisk_lock, rapiddisk_map,
@@ -28,6 +29,7 @@ pub use nvmet::{
     rapiddisk_nvmet_ports_json, rapiddisk_nvmet_revalidate, rapiddisk_nvmet_targets_json,
     rapiddisk_nvmet_unexport,
 };
+pub use persist::{rapiddisk_restore, rapiddisk_save};
 
 /// `enum rapiddisk_mode`: the caching policy of a new mapping.
 pub type Mode = core::ffi::c_uint;

@@ -386,3 +386,40 @@ fn nvmet_documents_and_failures_are_the_commands() {
     assert_eq!(rapiddisk_nvmet_port_disable(5), -1);
     assert_eq!(last_error(), "Error. NVMe Target Port 5 does not exist.");
 }
+
+#[test]
+fn save_and_restore_answer_as_the_command() {
+    let tree = loaded();
+    let dir = tree.roots.sys.parent().unwrap().join("etc/rapiddisk");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = CString::new(dir.join("r.json").to_str().unwrap()).unwrap();
+    // SAFETY (all calls): valid pointers.
+    unsafe {
+        // the fixture has no ioctls: the read-only states cannot be read
+        assert_eq!(rapiddisk_save(file.as_ptr()), -libc::EIO);
+        assert_eq!(
+            last_error(),
+            "Error. Unable to save: the read-only state of rd0 cannot be read."
+        );
+        assert!(!dir.join("r.json").exists());
+        assert_eq!(rapiddisk_restore(file.as_ptr()), -libc::ENOENT);
+        assert_eq!(
+            last_error(),
+            format!(
+                "Error. Unable to read {}: No such file or directory.",
+                file.to_str().unwrap()
+            )
+        );
+        std::fs::write(
+            dir.join("r.json"),
+            br#"{"version": 1, "ram_disks": [], "cache_mappings": []}"#,
+        )
+        .unwrap();
+        assert_eq!(rapiddisk_restore(file.as_ptr()), 0);
+        assert_eq!(last_error(), "");
+        std::fs::write(dir.join("r.json"), br#"{"version": 2}"#).unwrap();
+        assert_eq!(rapiddisk_restore(file.as_ptr()), -libc::EINVAL);
+        assert!(last_error()
+            .ends_with("format version 2 is newer than this rapiddisk reads (version 1)."));
+    }
+}

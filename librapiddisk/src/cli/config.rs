@@ -5,8 +5,8 @@
 use super::options::{Action, Options};
 use super::Out;
 use crate::ops::System;
-use crate::persist::apply::{apply, SystemExecutor};
-use crate::persist::{plan, save, Document, DEFAULT_FILE};
+use crate::persist::action::{restore_from, save_to};
+use crate::persist::DEFAULT_FILE;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
@@ -21,68 +21,15 @@ pub(super) fn run(
 ) -> u8 {
     let file = o.config_file.as_deref().unwrap_or(DEFAULT_FILE.as_bytes());
     let path = Path::new(OsStr::from_bytes(file));
-    let shown = path.display().to_string();
     let result = if action == Action::Save {
-        save_to(sys, path, &shown, stderr)
+        save_to(sys, path, &mut |w| {
+            let _ = writeln!(stderr, "{w}");
+        })
     } else {
-        restore_from(sys, path, &shown)
+        restore_from(sys, path)
     };
     match result {
         Ok(msg) => out.message(0, msg.as_bytes()),
         Err((code, msg)) => out.message(code, msg.as_bytes()),
     }
-}
-
-type Outcome = Result<String, (i32, String)>;
-
-fn save_to(sys: &System, path: &Path, shown: &str, stderr: &mut dyn Write) -> Outcome {
-    let (doc, warnings) =
-        save::document(sys).map_err(|e| (-libc::EIO, format!("Error. Unable to save: {e}.")))?;
-    for w in warnings {
-        let _ = writeln!(stderr, "{w}");
-    }
-    save::write_file(path, &doc.to_text()).map_err(|e| {
-        let err = crate::error::strerror(&e);
-        (
-            -e.raw_os_error().unwrap_or(libc::EIO),
-            format!("Error. Unable to write {shown}: {err}."),
-        )
-    })?;
-    Ok(format!(
-        "Saved {} RAM disk(s) and {} cache mapping(s) to {shown}.",
-        doc.ram_disks.len(),
-        doc.cache_mappings.len()
-    ))
-}
-
-fn restore_from(sys: &System, path: &Path, shown: &str) -> Outcome {
-    let text = std::fs::read(path).map_err(|e| {
-        let err = crate::error::strerror(&e);
-        (
-            -e.raw_os_error().unwrap_or(libc::EIO),
-            format!("Error. Unable to read {shown}: {err}."),
-        )
-    })?;
-    let doc = Document::parse(&text).map_err(|e| {
-        (
-            -libc::EINVAL,
-            format!("Error. {shown} is not a usable configuration: {e}."),
-        )
-    })?;
-    let plan = plan::plan(&doc, sys).map_err(|e| {
-        (
-            -libc::EEXIST,
-            format!("Error. Unable to restore {shown}: {e}. Nothing was changed."),
-        )
-    })?;
-    let mut exec = SystemExecutor {
-        roots: sys.roots.clone(),
-        modules: sys.modules,
-    };
-    apply(&plan.steps, &mut exec).map_err(|f| (-1, f.message()))?;
-    Ok(format!(
-        "Restored {shown}: {} step(s) done, {} device(s) kept as they were.",
-        plan.steps.len(),
-        plan.kept.len()
-    ))
 }

@@ -30,6 +30,12 @@ Caches (a RAM disk in front of a block device):
                      wt: write-through (default), wa: write-around,
                      wb: writeback through the kernel's dm-writecache
                      (the mapping appears as /dev/mapper/rc-<mode>_<name of DEV>)
+  writeback tunables (with -p wb; dm-writecache's optional parameters):
+    --high-watermark N --low-watermark N   percent full to start/stop writeback
+    --writeback-jobs N --autocommit-blocks N
+    --autocommit-time MS --max-age MS --pause-writeback MS
+    --cleaner          write everything back, cache no new writes
+    --metadata-only    keep only metadata in the cache
   -u MAP             remove cache mapping MAP (writeback writes dirty data first)
   -s MAP             show the counters of cache mapping MAP
 
@@ -47,6 +53,11 @@ NVMe over Fabrics targets:
   -x -b DEV [-P PORT] [-H HOSTNQN]
                      stop exporting DEV (to HOSTNQN; the last host ends it)
   -R -b DEV          tell initiators that the size of DEV changed
+
+Configuration (default FILE /etc/rapiddisk/rapiddisk.json):
+  --save [FILE]      save RAM disks, cache mappings and NVMe exports to FILE
+  --restore [FILE]   recreate what FILE describes (kept if already there;
+                     a failed step undoes the others)
 
 Output:
   -g                 leave out the header

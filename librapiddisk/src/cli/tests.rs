@@ -98,6 +98,16 @@ fn header_help_and_version() {
         let shown = format!("-{}", *flag as char);
         assert!(help::HELP.contains(&shown), "{shown} missing from help");
     }
+    // and every long option
+    let tunables = crate::tunables::VALUE_OPTIONS
+        .iter()
+        .chain(&crate::tunables::FLAG_OPTIONS);
+    for long in tunables.chain(&["save", "restore", "adrfam", "dhchap-key", "dhchap-ctrl-key"]) {
+        assert!(
+            help::HELP.contains(&format!("--{long}")),
+            "--{long} missing from help"
+        );
+    }
 }
 
 #[test]

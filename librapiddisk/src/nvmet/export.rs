@@ -33,7 +33,7 @@ fn exists(path: &Path) -> bool {
 }
 
 /// The block device behind `device`: `/dev/rdN` or `/dev/mapper/<name>`.
-pub(super) fn device_path(device: &[u8]) -> Vec<u8> {
+pub(crate) fn device_path(device: &[u8]) -> Vec<u8> {
     if device.starts_with(b"rd") {
         cat(&[b"/dev/", device])
     } else {

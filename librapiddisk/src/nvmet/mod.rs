@@ -17,6 +17,7 @@ mod tx;
 mod unexport;
 
 pub use auth::{Secret, SecretFile};
+pub(crate) use export::device_path;
 pub use export::Export;
 pub use fs::{ConfigFs, KernelFs, WriteError};
 pub use listing::{ports_json, ports_text, targets_json, targets_text};
@@ -174,6 +175,6 @@ fn kernel_release() -> String {
 }
 
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ pub enum Transport {
 }
 
 impl Transport {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Transport::Tcp => "tcp",
             Transport::Rdma => "rdma",
@@ -80,16 +80,43 @@ impl Nvmet {
             }
             _ => Some(self.free_address(req)?),
         };
+        self.make_port(req.port, req.transport, ip.map(|ip| (ip, 4420)))?;
+        let trtype = req.transport.word();
+        let iface = req.interface;
+        let message = match ip {
+            None => format!("Successfully created port {port} set for loop.").into_bytes(),
+            Some(ip) => cat(&[
+                format!("Successfully created port {port} set to {trtype} for interface ")
+                    .as_bytes(),
+                iface,
+                format!(" (with IP address {ip}).").as_bytes(),
+            ]),
+        };
+        Ok(Done {
+            device: port.into_bytes(),
+            message,
+        })
+    }
+
+    /// Creates port `port` listening on `listen` (address and service;
+    /// none for loop), as one transaction.
+    fn make_port(
+        &self,
+        port: i32,
+        transport: Transport,
+        listen: Option<(IpAddr, u16)>,
+    ) -> Result<()> {
+        let dir = self.port_dir(port);
         let mut tx = Tx::new(&*self.fs);
         if let Err(e) = tx.mkdir(&dir) {
             let lead = b"Error. Unable to create port directory. ";
             return Err(failed(lead, FUNC, "mkdir", &e));
         }
-        let trtype = req.transport.word();
-        let attrs: Vec<(&str, String)> = match ip {
+        let trtype = transport.word();
+        let attrs: Vec<(&str, String)> = match listen {
             None => vec![("addr_trtype", trtype.into())],
-            Some(ip) => vec![
-                ("addr_trsvcid", "4420".into()),
+            Some((ip, service)) => vec![
+                ("addr_trsvcid", service.to_string()),
                 (
                     "addr_adrfam",
                     if ip.is_ipv4() { "ipv4" } else { "ipv6" }.into(),
@@ -105,20 +132,26 @@ impl Nvmet {
             }
         }
         tx.commit();
-        let iface = req.interface;
-        let message = match ip {
-            None => format!("Successfully created port {port} set for loop.").into_bytes(),
-            Some(ip) => cat(&[
-                format!("Successfully created port {port} set to {trtype} for interface ")
-                    .as_bytes(),
-                iface,
-                format!(" (with IP address {ip}).").as_bytes(),
-            ]),
-        };
-        Ok(Done {
-            device: port.into_bytes(),
-            message,
-        })
+        Ok(())
+    }
+
+    /// Creates port `port` as a saved configuration describes it: on the
+    /// saved address rather than an interface's (restore).
+    pub fn restore_port(
+        &self,
+        port: i32,
+        transport: Transport,
+        listen: Option<(IpAddr, u16)>,
+    ) -> Result<()> {
+        self.require_loaded()?;
+        if self.port_dir(port).exists() {
+            let msg = format!("Error. NVMe Target Port {port} already exists.");
+            return Err(Error::new(-1, msg));
+        }
+        if transport == Transport::Loop {
+            self.require_loop()?;
+        }
+        self.make_port(port, transport, listen)
     }
 
     /// The loop transport needs `nvme-loop`: loaded, built in, or a module

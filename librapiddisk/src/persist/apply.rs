@@ -2,6 +2,7 @@
 //! one fails, those done are undone in reverse, so a failed restore leaves
 //! the system as it found it.
 
+use super::apply_nvmet;
 use super::plan::Step;
 use super::stable::resolve;
 use crate::discover::Roots;
@@ -70,6 +71,7 @@ pub fn apply(steps: &[Step], exec: &mut dyn Executor) -> Result<(), Failed> {
 pub struct SystemExecutor {
     pub roots: Roots,
     pub modules: Modules,
+    pub nvmet: crate::nvmet::Nvmet,
 }
 
 fn text(e: crate::Error) -> String {
@@ -90,6 +92,15 @@ fn attach_named(roots: &Roots, name: &str, size: u64) -> crate::Result<()> {
     crate::mgmt::send(roots, "mem_device_attach", &command)
 }
 
+/// Whether block device `node` (`/dev/<name>`) reads as 0 bytes, as a
+/// detached loop device or an ejected disk does: device-mapper would
+/// refuse it with a message that does not say why.
+fn source_is_empty(roots: &Roots, node: &str) -> bool {
+    let name = node.trim_start_matches("/dev/");
+    let size = roots.sys.join("class/block").join(name).join("size");
+    std::fs::read_to_string(size).is_ok_and(|s| s.trim() == "0")
+}
+
 impl Executor for SystemExecutor {
     fn run(&mut self, step: &Step) -> Result<(), String> {
         let sys = self.system()?;
@@ -102,6 +113,9 @@ impl Executor for SystemExecutor {
             Step::Map(m) => {
                 let source = resolve(&sys.roots, &m.source)
                     .ok_or_else(|| format!("the source {} does not exist", m.source))?;
+                if source_is_empty(&sys.roots, &source) {
+                    return Err(format!("the source {source} has no medium (0 bytes)"));
+                }
                 let tunables = m.writeback_options.clone().unwrap_or_default();
                 sys.map_as(
                     m.cache.as_bytes(),
@@ -113,16 +127,24 @@ impl Executor for SystemExecutor {
                 .map(drop)
                 .map_err(text)
             }
+            Step::NvmePort(p) => apply_nvmet::create_port(&self.nvmet, p),
+            Step::NvmeExport(e, hosts) => apply_nvmet::export(&self.nvmet, &sys, e, hosts),
         }
     }
 
     fn undo(&mut self, step: &Step) -> Result<(), String> {
         let sys = self.system()?;
         match step {
-            Step::CreateDisk { name, .. } => sys.detach_known(name.as_bytes()).map(drop),
-            Step::Lock { name } => sys.set_locked(name.as_bytes(), false).map(drop),
-            Step::Map(m) => sys.unmap(m.name.as_bytes()).map(drop),
+            Step::CreateDisk { name, .. } => {
+                sys.detach_known(name.as_bytes()).map(drop).map_err(text)
+            }
+            Step::Lock { name } => sys
+                .set_locked(name.as_bytes(), false)
+                .map(drop)
+                .map_err(text),
+            Step::Map(m) => sys.unmap(m.name.as_bytes()).map(drop).map_err(text),
+            Step::NvmePort(p) => apply_nvmet::remove_port(&self.nvmet, p),
+            Step::NvmeExport(e, _) => apply_nvmet::unexport(&self.nvmet, e),
         }
-        .map_err(text)
     }
 }

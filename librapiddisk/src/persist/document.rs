@@ -2,6 +2,7 @@
 //! Reading refuses a newer version, unknown fields, wrong types and values
 //! out of range, each with a message that names the problem.
 
+use super::nvme_entries::Nvmet;
 use crate::model::CacheMode;
 use crate::tunables::WritebackOptions;
 use serde::{Deserialize, Serialize};
@@ -23,16 +24,11 @@ pub struct Document {
     pub version: u64,
     pub ram_disks: Vec<RamDiskEntry>,
     pub cache_mappings: Vec<MappingEntry>,
-    /// NVMe-oF ports and exports: reserved for a later version, so only
-    /// an empty object is accepted now.
+    /// NVMe-oF ports, hosts and exports; left out where nvmet is not
+    /// loaded when saving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nvmet: Option<Nvmet>,
 }
-
-/// The reserved NVMe-oF section (no fields yet).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Nvmet {}
 
 /// A RAM disk `rdN`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +168,12 @@ impl Document {
                     o.name, m.name, m.cache
                 ));
             }
+        }
+        if let Some(nvmet) = &self.nvmet {
+            let devices: Vec<&str> = (self.ram_disks.iter().map(|d| d.name.as_str()))
+                .chain(self.cache_mappings.iter().map(|m| m.name.as_str()))
+                .collect();
+            nvmet.check(&devices)?;
         }
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! exists differently is a conflict, refused before anything is done.
 
 use super::document::{Document, MappingEntry, Mode};
+use super::nvme_entries::{ExportEntry, HostEntry, PortEntry};
+use super::order::DirOrder;
 use super::stable::resolve;
 use crate::model::LockStatus;
 use crate::ops::System;
@@ -17,6 +19,10 @@ pub enum Step {
     Lock { name: String },
     /// Create the mapping as saved.
     Map(MappingEntry),
+    /// Create the NVMe port as saved.
+    NvmePort(PortEntry),
+    /// Export a device over NVMe, with the secrets of its hosts.
+    NvmeExport(ExportEntry, Vec<HostEntry>),
 }
 
 impl Step {
@@ -28,6 +34,8 @@ impl Step {
             }
             Step::Lock { name } => format!("make {name} read-only"),
             Step::Map(m) => format!("map {} ({} in front of {})", m.name, m.cache, m.source),
+            Step::NvmePort(p) => format!("create NVMe port {}", p.port),
+            Step::NvmeExport(e, _) => format!("export {} over NVMe", e.device),
         }
     }
 }
@@ -40,7 +48,14 @@ pub struct Plan {
 }
 
 /// The plan that makes `sys` match `doc`; the error names a conflict.
-pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
+/// The mappings are created so that a `/dev/mapper` listing in `order`
+/// shows them as the document has them (the order they were saved in).
+pub fn plan(
+    doc: &Document,
+    sys: &System,
+    nvmet: &crate::nvmet::Nvmet,
+    order: DirOrder,
+) -> Result<Plan, String> {
     let mut plan = Plan::default();
     for d in &doc.ram_disks {
         let Some(found) = sys.disk(d.name.as_bytes()) else {
@@ -73,9 +88,10 @@ pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
         }
         plan.kept.push(d.name.clone());
     }
+    let mut maps = Vec::new();
     for m in &doc.cache_mappings {
         match sys.mapping(m.name.as_bytes()) {
-            None => plan.steps.push(Step::Map(m.clone())),
+            None => maps.push(Step::Map(m.clone())),
             Some(found) => {
                 let source = resolve(&sys.roots, &m.source);
                 let found_source = format!("/dev/{}", found.source.to_string_lossy());
@@ -92,6 +108,13 @@ pub fn plan(doc: &Document, sys: &System) -> Result<Plan, String> {
                 plan.kept.push(m.name.clone());
             }
         }
+    }
+    if order == DirOrder::Reverse {
+        maps.reverse();
+    }
+    plan.steps.extend(maps);
+    if let Some(section) = &doc.nvmet {
+        super::plan_nvmet::plan(section, nvmet, &mut plan)?;
     }
     Ok(plan)
 }

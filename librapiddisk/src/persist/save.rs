@@ -2,15 +2,30 @@
 //! without ever leaving a half-written one.
 
 use super::document::{Document, MappingEntry, RamDiskEntry, VERSION};
+use super::save_nvmet::{self, SecretToWrite};
 use super::stable::stable_path;
 use crate::model::LockStatus;
 use crate::ops::System;
 use std::io::Write;
 use std::path::Path;
 
-/// The document of `sys`, and a warning for each source saved by its
-/// plain `/dev/<name>` because udev made no stable link to it.
-pub fn document(sys: &System) -> Result<(Document, Vec<String>), String> {
+/// What a save writes: the document, the secrets it names, and the
+/// warnings about what it could not save as well as wanted.
+#[derive(Debug)]
+pub struct Saved {
+    pub doc: Document,
+    pub secrets: Vec<SecretToWrite>,
+    pub warnings: Vec<String>,
+}
+
+/// The document of `sys` and of the nvmet tree `nvmet` (secrets to go to
+/// `keys_dir`), with a warning for each source saved by its plain
+/// `/dev/<name>` because udev made no stable link to it.
+pub fn document(
+    sys: &System,
+    nvmet: &crate::nvmet::Nvmet,
+    keys_dir: &Path,
+) -> Result<Saved, String> {
     let mut warnings = Vec::new();
     let mut ram_disks = Vec::new();
     for d in &sys.disks {
@@ -48,20 +63,56 @@ pub fn document(sys: &System) -> Result<(Document, Vec<String>), String> {
             writeback_options: m.writeback.clone().filter(|w| !w.is_default()),
         });
     }
+    let devices: Vec<&str> = (ram_disks.iter().map(|d| d.name.as_str()))
+        .chain(cache_mappings.iter().map(|m| m.name.as_str()))
+        .collect();
+    let (nvmet, secrets) = save_nvmet::section(nvmet, &devices, keys_dir, &mut warnings)?;
     let doc = Document {
         version: VERSION,
         ram_disks,
         cache_mappings,
-        nvmet: None,
+        nvmet,
     };
     doc.check()?;
-    Ok((doc, warnings))
+    Ok(Saved {
+        doc,
+        secrets,
+        warnings,
+    })
+}
+
+/// The directory of the secret files of the document at `path`.
+pub fn keys_dir(path: &Path) -> std::path::PathBuf {
+    path.parent().unwrap_or(Path::new(".")).join("keys")
+}
+
+/// Writes the secrets to files only root can read, in a directory only
+/// root can enter.
+pub fn write_secrets(secrets: &[SecretToWrite]) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    for s in secrets {
+        if let Some(dir) = s.path.parent() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        write_file_mode(&s.path, &s.text, 0o600)?;
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` through a temporary file in the same directory
 /// and a rename, creating the directory (the old file stays whole if
 /// anything fails).
 pub fn write_file(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    write_file_mode(path, text, 0o644)
+}
+
+/// `write_file` with the file's permission bits.
+fn write_file_mode(path: &Path, text: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -71,7 +122,12 @@ pub fn write_file(path: &Path, text: &[u8]) -> std::io::Result<()> {
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(mode)
+            .open(&tmp)?;
         file.write_all(text)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)

@@ -3,6 +3,7 @@
 
 use super::apply::{apply, Executor};
 use super::document::{Document, Mode, VERSION};
+use super::order::{probe, DirOrder};
 use super::plan::{plan, Step};
 use super::*;
 use crate::fixture::Tree;
@@ -10,8 +11,18 @@ use crate::model::{CacheMapping, LockStatus, RamDisk};
 use crate::ops::System;
 use crate::startup::Modules;
 use crate::tunables::WritebackOptions;
+use std::path::Path;
 
 const MIB: u64 = 1 << 20;
+
+/// The nvmet tree of a fixture without one (nvmet not loaded).
+fn no_nvmet(sys: &System) -> crate::nvmet::Nvmet {
+    crate::nvmet::Nvmet::new(&sys.roots)
+}
+
+fn no_nvmet_at(tree: &Tree) -> crate::nvmet::Nvmet {
+    crate::nvmet::Nvmet::new(&tree.roots)
+}
 
 fn sample() -> Document {
     Document {
@@ -56,6 +67,47 @@ fn sample_json() -> serde_json::Value {
     serde_json::from_slice(&sample().to_text()).unwrap()
 }
 
+/// An NVMe section for the sample: a tcp and a loop port, rd0 exported
+/// on both to one host with secrets.
+fn nvme_sample() -> nvme_entries::Nvmet {
+    use nvme_entries::*;
+    Nvmet {
+        ports: vec![
+            PortEntry {
+                port: 1,
+                transport: TransportWord::Tcp,
+                listen: Some(Address {
+                    family: Family::Ipv4,
+                    address: "127.0.0.1".into(),
+                    service: 4420,
+                }),
+            },
+            PortEntry {
+                port: 2,
+                transport: TransportWord::Loop,
+                listen: None,
+            },
+        ],
+        hosts: vec![HostEntry {
+            nqn: "nqn.2014-08.org.nvmexpress:uuid:1".into(),
+            dhchap_key_file: "/etc/rapiddisk/keys/h.key".into(),
+            dhchap_ctrl_key_file: None,
+        }],
+        exports: vec![ExportEntry {
+            device: "rd0".into(),
+            ports: vec![1, 2],
+            hosts: vec!["nqn.2014-08.org.nvmexpress:uuid:1".into()],
+        }],
+    }
+}
+
+/// The NVMe sample's JSON with `edit` applied.
+fn nvmet_json(edit: impl FnOnce(&mut serde_json::Value)) -> serde_json::Value {
+    let mut v = serde_json::to_value(nvme_sample()).unwrap();
+    edit(&mut v);
+    v
+}
+
 /// The sample with `edit` applied to its JSON.
 fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
     let mut v = sample_json();
@@ -69,9 +121,9 @@ fn round_trip() {
     let text = doc.to_text();
     assert!(text.ends_with(b"}\n"));
     assert_eq!(Document::parse(&text).unwrap(), doc);
-    // the reserved NVMe section, empty, is accepted and kept
+    // with the NVMe section
     let with_nvmet = Document {
-        nvmet: Some(document::Nvmet {}),
+        nvmet: Some(nvme_sample()),
         ..doc
     };
     assert_eq!(Document::parse(&with_nvmet.to_text()).unwrap(), with_nvmet);
@@ -139,9 +191,47 @@ fn bad_documents() -> Vec<(&'static str, Vec<u8>, &'static str)> {
             "unknown field `fua`",
         ),
         (
-            "nvmet content",
-            edited(|v| v["nvmet"] = serde_json::json!({"ports": []})),
-            "unknown field `ports`",
+            "unknown nvmet field",
+            edited(|v| v["nvmet"] = serde_json::json!({"subsystems": []})),
+            "unknown field `subsystems`",
+        ),
+        (
+            "inline secret",
+            edited(|v| {
+                v["nvmet"] = nvmet_json(|n| n["hosts"][0]["dhchap_key"] = "DHHC-1:00:x:".into())
+            }),
+            "unknown field `dhchap_key`",
+        ),
+        (
+            "tcp port without address",
+            edited(|v| {
+                v["nvmet"] = nvmet_json(|n| {
+                    n["ports"][0]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("listen")
+                        .map(drop)
+                        .unwrap()
+                })
+            }),
+            "NVMe port 1 has no address",
+        ),
+        (
+            "address of the other family",
+            edited(|v| {
+                v["nvmet"] = nvmet_json(|n| n["ports"][0]["listen"]["address"] = "::1".into())
+            }),
+            "::1 is not an Ipv4 address",
+        ),
+        (
+            "export of an unsaved device",
+            edited(|v| v["nvmet"] = nvmet_json(|n| n["exports"][0]["device"] = "rd9".into())),
+            "the export of rd9 names a device",
+        ),
+        (
+            "export on an unsaved port",
+            edited(|v| v["nvmet"] = nvmet_json(|n| n["exports"][0]["ports"][0] = 7.into())),
+            "uses NVMe port 7, which is not among the ports",
         ),
         (
             "size as text",
@@ -297,6 +387,9 @@ fn the_schema_accepts_and_refuses_what_the_reader_does() {
         "watermarks crossed",
         "shared cache",
         "bad disk name",
+        "address of the other family",
+        "export of an unsaved device",
+        "export on an unsaved port",
     ];
     let bad: Vec<_> = bad_documents()
         .into_iter()
@@ -305,7 +398,7 @@ fn the_schema_accepts_and_refuses_what_the_reader_does() {
     let mut docs = vec![
         sample().to_text(),
         Document {
-            nvmet: Some(document::Nvmet {}),
+            nvmet: Some(nvme_sample()),
             ..sample()
         }
         .to_text(),
@@ -392,7 +485,8 @@ fn save_uses_stable_paths_and_warns_about_the_rest() {
         &[("rd0", 64, false), ("rd3", 32, true), ("rd1", 8, false)],
         &maps,
     );
-    let (doc, warnings) = save::document(&sys).unwrap();
+    let save::Saved { doc, warnings, .. } =
+        save::document(&sys, &no_nvmet(&sys), Path::new("/k")).unwrap();
     let sources: Vec<&str> = doc
         .cache_mappings
         .iter()
@@ -423,12 +517,12 @@ fn save_refuses_what_it_cannot_describe() {
         &[("rd0", 64, false)],
         &[mapping("rc-wt_sdb", "", "sdb", None)],
     );
-    assert!(save::document(&sys)
+    assert!(save::document(&sys, &no_nvmet(&sys), Path::new("/k"))
         .unwrap_err()
         .contains("lacks its RAM disk"));
     sys.mappings.clear();
     sys.disks[0].lock = LockStatus::Unavailable;
-    assert!(save::document(&sys)
+    assert!(save::document(&sys, &no_nvmet(&sys), Path::new("/k"))
         .unwrap_err()
         .contains("read-only state of rd0"));
 }
@@ -447,14 +541,24 @@ fn write_file_replaces_whole_and_keeps_the_old_on_failure() {
     assert_eq!(std::fs::read(&path).unwrap(), b"two\n");
 }
 
+fn described(tree: &Tree, order: DirOrder) -> Vec<String> {
+    let p = plan(
+        &sample(),
+        &system(tree, &[], &[]),
+        &no_nvmet_at(tree),
+        order,
+    )
+    .unwrap();
+    assert!(p.kept.is_empty());
+    p.steps.iter().map(Step::describe).collect()
+}
+
 #[test]
 fn plan_on_an_empty_system_creates_everything_in_order() {
     let tree = linked_tree();
-    let p = plan(&sample(), &system(&tree, &[], &[])).unwrap();
-    assert!(p.kept.is_empty());
-    let steps: Vec<String> = p.steps.iter().map(Step::describe).collect();
+    let forward = described(&tree, DirOrder::Creation);
     assert_eq!(
-        steps,
+        forward,
         [
             "create RAM disk rd0 of 64 MiB",
             "create RAM disk rd3 of 32 MiB",
@@ -463,6 +567,19 @@ fn plan_on_an_empty_system_creates_everything_in_order() {
             "map rc-wb_sdc (rd3 in front of /dev/disk/by-uuid/1234)",
         ]
     );
+    assert_eq!(described(&tree, DirOrder::Unknown), forward);
+    // /dev/mapper lists newest first: the mappings come in reverse
+    let reverse = described(&tree, DirOrder::Reverse);
+    assert_eq!(reverse[..3], forward[..3]);
+    assert_eq!(reverse[3..], [forward[4].clone(), forward[3].clone()]);
+}
+
+#[test]
+fn the_order_probe_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    probe(dir.path());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    assert_eq!(probe(&dir.path().join("missing")), DirOrder::Unknown);
 }
 
 #[test]
@@ -473,12 +590,12 @@ fn plan_keeps_what_exists_as_described() {
         mapping("rc-wb_sdc", "rd3", "sdc", Some(tuned())),
     ];
     let sys = system(&tree, &[("rd0", 64, false), ("rd3", 32, true)], &maps);
-    let p = plan(&sample(), &sys).unwrap();
+    let p = plan(&sample(), &sys, &no_nvmet(&sys), DirOrder::Unknown).unwrap();
     assert_eq!(p.steps, []);
     assert_eq!(p.kept, ["rd0", "rd3", "rc-wt_sdb", "rc-wb_sdc"]);
     // part of it there: only the rest is planned
     let sys = system(&tree, &[("rd0", 64, false)], &maps[..1]);
-    let p = plan(&sample(), &sys).unwrap();
+    let p = plan(&sample(), &sys, &no_nvmet(&sys), DirOrder::Unknown).unwrap();
     assert_eq!(p.kept, ["rd0", "rc-wt_sdb"]);
     assert_eq!(p.steps.len(), 3);
 }
@@ -487,7 +604,13 @@ fn plan_keeps_what_exists_as_described() {
 fn plan_refuses_what_exists_differently() {
     let tree = linked_tree();
     let conflict = |disks: &[(&str, u64, bool)], maps: &[CacheMapping]| {
-        plan(&sample(), &system(&tree, disks, maps)).unwrap_err()
+        plan(
+            &sample(),
+            &system(&tree, disks, maps),
+            &no_nvmet_at(&tree),
+            DirOrder::Creation,
+        )
+        .unwrap_err()
     };
     assert_eq!(
         conflict(&[("rd0", 128, false)], &[]),
@@ -535,11 +658,21 @@ impl Executor for Recorder {
     }
 }
 
+fn described_steps() -> Vec<Step> {
+    let tree = linked_tree();
+    plan(
+        &sample(),
+        &system(&tree, &[], &[]),
+        &no_nvmet_at(&tree),
+        DirOrder::Creation,
+    )
+    .unwrap()
+    .steps
+}
+
 #[test]
 fn a_failing_step_undoes_the_steps_before_it_in_reverse() {
-    let steps = plan(&sample(), &system(&linked_tree(), &[], &[]))
-        .unwrap()
-        .steps;
+    let steps = described_steps();
     for fail_at in 0..steps.len() {
         let mut rec = Recorder {
             fail_at,
@@ -572,9 +705,7 @@ fn a_failing_step_undoes_the_steps_before_it_in_reverse() {
 
 #[test]
 fn a_failing_undo_is_reported_and_the_others_still_run() {
-    let steps = plan(&sample(), &system(&linked_tree(), &[], &[]))
-        .unwrap()
-        .steps;
+    let steps = described_steps();
     let mut rec = Recorder {
         fail_at: 4,
         undo_fails: Some(1),
@@ -596,6 +727,7 @@ fn the_system_executor_attaches_by_saved_number_and_names_missing_sources() {
     let mut exec = apply::SystemExecutor {
         roots: tree.roots.clone(),
         modules: Modules { writeback: true },
+        nvmet: crate::nvmet::Nvmet::new(&tree.roots),
     };
     exec.run(&Step::CreateDisk {
         name: "rd7".into(),
@@ -610,6 +742,21 @@ fn the_system_executor_attaches_by_saved_number_and_names_missing_sources() {
     assert_eq!(
         exec.run(&map).unwrap_err(),
         "the source /dev/disk/by-id/ata-DISK_1 does not exist"
+    );
+    // a node that is there but empty, as a detached loop device
+    let loop0 = Tree::new()
+        .file("sys/class/block/loop0/size", b"0\n")
+        .file("dev/loop0", b"");
+    let mut empty = apply::SystemExecutor {
+        roots: loop0.roots.clone(),
+        modules: Modules { writeback: true },
+        nvmet: crate::nvmet::Nvmet::new(&loop0.roots),
+    };
+    let mut saved = sample().cache_mappings[0].clone();
+    saved.source = "/dev/loop0".into();
+    assert_eq!(
+        empty.run(&Step::Map(saved)).unwrap_err(),
+        "the source /dev/loop0 has no medium (0 bytes)"
     );
     // undoing a disk the fixture never grew is refused by the detach checks
     let undo = exec

@@ -88,6 +88,8 @@ impl Server {
                     sys.resize_mib(rd, mib)
                 })
             }
+            Action::SaveConfiguration(name) => self.save_configuration(name.as_deref()),
+            Action::RestoreConfiguration(name) => self.restore_configuration(name.as_deref()),
             other => self.discover().and_then(|sys| match other {
                 Action::RemoveDisk(rd) => sys.detach_known(rd),
                 Action::FlushDisk(rd) => sys.flush(rd),

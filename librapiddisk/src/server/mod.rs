@@ -12,6 +12,7 @@ pub mod log;
 pub mod metrics;
 mod nvme;
 pub mod options;
+mod persist;
 pub mod response;
 pub mod route;
 mod signals;

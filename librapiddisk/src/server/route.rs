@@ -32,6 +32,10 @@ pub enum Action {
     ExportNvme(Vec<u8>, Option<i32>, Vec<u8>),
     UnexportNvme(Vec<u8>, Option<i32>, Vec<u8>),
     RevalidateNvme(Vec<u8>),
+    /// Save to / restore from the default document or the named file of
+    /// its directory.
+    SaveConfiguration(Option<Vec<u8>>),
+    RestoreConfiguration(Option<Vec<u8>>),
 }
 
 /// Why a request is refused before any action (all answered with 400).
@@ -158,7 +162,25 @@ const ROUTES: &[Row] = &[
         Ok(Action::UnexportNvme(dev, port, host))
     }),
     row(Method::Post, "/v1/revalidateNVMeTarget", SEGMENTS, 1, |a| Ok(Action::RevalidateNvme(one(a)))),
+    // saving and restoring the configuration, this project's additions
+    row(Method::Post, "/v1/saveConfiguration", EXACT, 0, |_| Ok(Action::SaveConfiguration(None))),
+    row(Method::Post, "/v1/saveConfiguration", SEGMENTS, 1, |a| Ok(Action::SaveConfiguration(Some(file_name(a)?)))),
+    row(Method::Post, "/v1/restoreConfiguration", EXACT, 0, |_| Ok(Action::RestoreConfiguration(None))),
+    row(Method::Post, "/v1/restoreConfiguration", SEGMENTS, 1, |a| Ok(Action::RestoreConfiguration(Some(file_name(a)?)))),
 ];
+
+/// A file name in the document's directory: letters, digits, `.`, `_`
+/// and `-`, not starting with `.`, so a client names no other file.
+fn file_name(args: Vec<Vec<u8>>) -> Result<Vec<u8>, Refusal> {
+    let name = one(args);
+    let plain = name
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(b));
+    if !plain || name.len() > 255 || name.starts_with(b".") {
+        return Err(Refusal::Malformed);
+    }
+    Ok(name)
+}
 
 const SEGMENTS: Match = Match::Segments;
 

@@ -54,7 +54,7 @@ json_before=$("$RAPIDDISK" -j -l)
 check_cli "save" 0 "Saved 3 RAM disk(s) and 2 cache mapping(s) to $conf." -g --save="$conf"
 check "save: the document follows the schema" python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$conf" "$RD_TOP/docs/rapiddisk-configuration.schema.json"
 link=$(for f in /dev/disk/by-uuid/*; do [ "$(readlink -f "$f")" = "$src1" ] && echo "$f"; done | sort | head -n 1)
-saved_src1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cache_mappings"][0]["source"])' "$conf")
+saved_src1=$(python3 -c 'import json,sys; print(*[m["source"] for m in json.load(open(sys.argv[1]))["cache_mappings"] if m["name"] == sys.argv[2]])' "$conf" "$wt")
 check_eq "save: the wt source by its stable link (or the node without one)" "${link:-$src1}" "$saved_src1"
 check "save: a warning for the source without a link" grep -qF "Warning. $l2 (the source of $wb) has no link under /dev/disk" <<<"$err"
 check "save: rd2 saved read-only" grep -qF '"read_only": true' "$conf"
@@ -116,13 +116,21 @@ state=$(system_state)
 check_cli "restore twice: nothing to do" 0 "Restored $conf: 0 step(s) done, 5 device(s) kept as they were." -g --restore="$conf"
 check_eq "restore twice: the system is unchanged" "$state" "$(system_state)"
 
-# halfway failures leave nothing behind: a missing source, then a source
-# the kernel cannot claim (held exclusively) while the wt mapping worked
+# halfway failures leave nothing behind: a source whose link is gone, a
+# source without a medium (a detached loop device keeps its node), then a
+# source the kernel cannot claim (held exclusively); the wt mapping, always
+# created before wb, worked each time
+nothing_behind() { check_eq "$1: nothing behind" "" "$(ls /sys/block | grep '^rd' ; dmsetup ls | grep '^rc-' || true)"; }
 teardown
-losetup -d "$src2"
-check_cli "restore without a source" 255 "Error. Unable to map $wb (rd1 in front of /dev/$l2): the source /dev/$l2 does not exist. What this restore created was removed again." -g --restore="$conf"
+gone=/dev/disk/by-id/rapiddisk-test-gone
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [m.update(source=sys.argv[3]) for m in d["cache_mappings"] if m["name"] == sys.argv[2]]; json.dump(d, open(sys.argv[4], "w"))' "$conf" "$wb" "$gone" /tmp/persist/gone.json
+check_cli "restore with a source link gone" 255 "Error. Unable to map $wb (rd1 in front of $gone): the source $gone does not exist. What this restore created was removed again." -g --restore=/tmp/persist/gone.json
 settle
-check_eq "failed restore: nothing behind" "" "$(ls /sys/block | grep '^rd' ; dmsetup ls | grep '^rc-' || true)"
+nothing_behind "link gone"
+losetup -d "$src2"
+check_cli "restore without a medium" 255 "Error. Unable to map $wb (rd1 in front of /dev/$l2): the source /dev/$l2 has no medium (0 bytes). What this restore created was removed again." -g --restore="$conf"
+settle
+nothing_behind "no medium"
 check_eq "loop comes back" "$src2" "$(losetup -f --show /tmp/p2.img)"
 settle
 python3 -c 'import os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL); open("/tmp/excl", "w").close(); time.sleep(60)' "$src2" &
@@ -133,7 +141,20 @@ kill $holder
 wait $holder 2>/dev/null
 rm -f /tmp/excl
 settle
-check_eq "failed restore: nothing behind again" "" "$(ls /sys/block | grep '^rd' ; dmsetup ls | grep '^rc-' || true)"
+nothing_behind "source held"
+
+# the daemon's routes answer as the command (the guest's /etc is the
+# host's, so only answers that write nothing are checked)
+rm -f /run/rapiddiskd.pid
+check "start rapiddiskd" "$RD_TOP/target/release/rapiddiskd"
+for _ in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:9118/v1/checkServiceStatus && break; sleep 0.1; done
+api() { curl -s -g -X "$1" -w ' %{http_code}' "http://127.0.0.1:9118$2"; }
+missing=/etc/rapiddisk/rapiddisk-rs-test-missing.json
+check_eq "daemon: restore of a missing file" "{\"status\": \"Failed\", \"message\": \"Error. Unable to read $missing: No such file or directory.\"} 200" "$(api POST "/v1/restoreConfiguration/${missing##*/}")"
+check_eq "daemon: no path as the name" '{"status": "Failed", "message": "Error: wrong number of arguments or malformed URL."} 400' "$(api POST /v1/saveConfiguration/.hidden)"
+check_eq "daemon: save by GET is unsupported" '{"status": "Failed", "message": "Unsupported."} 400' "$(api GET /v1/saveConfiguration)"
+check "stop rapiddiskd" kill -TERM "$(cat /run/rapiddiskd.pid)"
+for _ in $(seq 100); do [ -e /run/rapiddiskd.pid ] || break; sleep 0.1; done
 
 # a bad document is refused and the file kept
 cp "$conf" /tmp/persist/good.json

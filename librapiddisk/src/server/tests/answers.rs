@@ -348,3 +348,25 @@ fn nvme_routes_on_a_tree_with_nvmet() {
         r#"{"status": "Failed", "message": "Error. Unable to remove port. nvmet_disable_port: rmdir: Directory not empty"}"#,
     );
 }
+
+#[test]
+fn save_and_restore_answer_with_the_commands_messages() {
+    let tree = tree(&["rd0"]);
+    let (s, _) = server(&tree, None);
+    // the fixture has no ioctls: the read-only state cannot be read
+    let r = ask(&s, "POST", "/v1/saveConfiguration");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        body(&r),
+        r#"{"status": "Failed", "message": "Error. Unable to save: the read-only state of rd0 cannot be read."}"#
+    );
+    let r = ask(
+        &s,
+        "POST",
+        "/v1/restoreConfiguration/rapiddisk-rs-test-missing.json",
+    );
+    assert_eq!(
+        body(&r),
+        r#"{"status": "Failed", "message": "Error. Unable to read /etc/rapiddisk/rapiddisk-rs-test-missing.json: No such file or directory."}"#
+    );
+}

@@ -303,3 +303,24 @@ fn nvme_post_routes_take_whole_segments_and_checked_ports() {
         Err(Refusal::Unsupported)
     );
 }
+
+#[test]
+fn configuration_routes_take_no_path_but_a_plain_name() {
+    assert_eq!(
+        post("/v1/saveConfiguration"),
+        Ok(Action::SaveConfiguration(None))
+    );
+    assert_eq!(
+        post("/v1/restoreConfiguration/old-1.json"),
+        Ok(Action::RestoreConfiguration(Some(b("old-1.json"))))
+    );
+    for bad in [
+        "/v1/saveConfiguration/.hidden",
+        "/v1/saveConfiguration/a/b",
+        "/v1/restoreConfiguration/..",
+        "/v1/restoreConfiguration/a%20b",
+    ] {
+        assert_eq!(post(bad), Err(Refusal::Malformed), "{bad}");
+    }
+    assert_eq!(get("/v1/saveConfiguration"), Err(Refusal::Unsupported));
+}
