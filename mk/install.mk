@@ -23,7 +23,8 @@ ON_BOOT_FILES := on-boot/initramfs-tools/hook on-boot/initramfs-tools/local-prem
 # manual pages, installed to MANDIR/man<section>
 MANPAGES := bin/rapiddisk.8 bin/rapiddiskd.8 on-boot/rapiddisk-on-boot.8
 # systemd units, installed to SYSTEMDUNITDIR
-UNITS := systemd/rapiddiskd.service systemd/rapiddisk-restore.service
+UNITS := systemd/rapiddiskd.service systemd/rapiddisk-restore.service \
+	systemd/rapiddisk-restore-nvme.service
 # helper programs of the units, installed to HELPERDIR
 HELPERS := systemd/rapiddisk-shutdown
 HELPERDIR ?= /usr/lib/rapiddisk

@@ -14,6 +14,7 @@ check_eq "make deb: exit" 0 "$?"
 # contents: PACKAGE file-or-link... (paths without the leading ./)
 contents() { dpkg-deb -c "$d/$1_${ver}_$2.deb" | awk '$1 !~ /^d/ {print $6}' | sed 's|^\./||' | sort; }
 check_eq "rapiddisk: programs, manual pages, units and their helper, boot files, API document" "$(printf '%s\n' \
+	lib/systemd/system/rapiddisk-restore-nvme.service \
 	lib/systemd/system/rapiddisk-restore.service lib/systemd/system/rapiddiskd.service \
 	sbin/rapiddisk sbin/rapiddisk-on-boot sbin/rapiddiskd \
 	usr/lib/rapiddisk/initramfs-tools/hook usr/lib/rapiddisk/initramfs-tools/local-premount \
@@ -44,6 +45,9 @@ check "rapiddisk-dkms depends on dkms and rustc-web" sh -c \
 	"dpkg-deb -f '$d/rapiddisk-dkms_${ver}_all.deb' Depends | tr ',' '\n' | grep -q '^ *dkms' && dpkg-deb -f '$d/rapiddisk-dkms_${ver}_all.deb' Depends | grep -qw rustc-web"
 check "rapiddisk enables and starts the daemon the Debian way" \
 	sh -c "dpkg-deb -I '$d/rapiddisk_${ver}_amd64.deb' postinst | grep -q \"deb-systemd-helper enable 'rapiddiskd.service'\""
+postinst=$(dpkg-deb -I "$d/rapiddisk_${ver}_amd64.deb" postinst)
+check "the package enables rapiddisk-restore.service" \
+	grep -qF "deb-systemd-helper enable 'rapiddisk-restore.service'" <<<"$postinst"
 
 lintian --allow-root --tag-display-limit 0 "$d/rapiddisk_${ver}_amd64.changes" >"$log.lintian" 2>&1
 errors=$(grep '^E:' "$log.lintian")

@@ -65,6 +65,12 @@ apt-get install -y -qq --no-install-recommends "${debs[@]}" >"$out/apt-install.l
 check_eq "apt-get install of the 4 packages" 0 "$?"
 tail -n 20 "$out/apt-install.log"
 tests/pkg/dkms-state.sh installed "$ver" "${kernels[@]}"
+wants=/etc/systemd/system
+check "the daemon is enabled" test -L "$wants/default.target.wants/rapiddiskd.service"
+check "rapiddisk-restore.service is enabled" test -L "$wants/sysinit.target.wants/rapiddisk-restore.service"
+# it loads nvmet at boot: the admin who exports over NVMe enables it
+check_eq "rapiddisk-restore-nvme.service is not enabled" "" \
+	"$(ls "$wants"/*.wants/rapiddisk-restore-nvme.service 2>/dev/null)"
 
 for k in "${kernels[@]}"; do
 	echo "== VM $k: the DKMS-built modules and the installed programs"
@@ -92,6 +98,7 @@ check_eq "no file of the packages left" "" "$left"
 check_eq "no package directory of our own left" "" \
 	"$(ls -d /usr/src/rapiddisk-"$ver" /usr/share/doc/rapiddisk* /var/lib/dkms/rapiddisk 2>/dev/null)"
 check_eq "dkms status has no rapiddisk entry" "" "$(dkms_rapiddisk)"
+check_eq "no unit link of ours left" "" "$(ls /etc/systemd/system/*.wants/rapiddisk* 2>/dev/null)"
 tests/pkg/dkms-state.sh gone "$ver" "${kernels[@]}" ${extra_headers:+"${extra_headers#linux-headers-}"}
 
 cleanup

@@ -50,6 +50,6 @@ pub unsafe extern "C" fn rapiddisk_restore(file: *const c_char) -> c_int {
     call(|| {
         // SAFETY: the caller's contract.
         let path = unsafe { file_arg(file) };
-        done(restore_from(&system()?, path))
+        done(restore_from(&system()?, path, true))
     })
 }

@@ -26,7 +26,7 @@ pub(super) fn run(
             let _ = writeln!(stderr, "{w}");
         })
     } else {
-        restore_from(sys, path)
+        restore_from(sys, path, !o.without_nvme)
     };
     match result {
         Ok(msg) => out.message(0, msg.as_bytes()),

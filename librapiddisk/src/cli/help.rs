@@ -58,6 +58,7 @@ Configuration (default FILE /etc/rapiddisk/rapiddisk.json):
   --save [FILE]      save RAM disks, cache mappings and NVMe exports to FILE
   --restore [FILE]   recreate what FILE describes (kept if already there;
                      a failed step undoes the others)
+  --without-nvme     with --restore: leave the NVMe ports and exports out
 
 Output:
   -g                 leave out the header

@@ -138,6 +138,9 @@ pub fn run(argv: &[Vec<u8>], env: &Env, stdout: &mut dyn Write, stderr: &mut dyn
         out.bytes(help::HELP.as_bytes());
         return 255;
     };
+    if options.without_nvme && action != Action::Restore {
+        return out.message(-libc::EINVAL, b"Error. --without-nvme goes with --restore.");
+    }
     if matches!(action, Action::Save | Action::Restore) {
         return config::run(&system, &options, action, &mut out, stderr);
     }

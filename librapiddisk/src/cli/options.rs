@@ -67,6 +67,9 @@ pub struct Options {
     pub tunables: Box<WritebackOptions>,
     /// The file of `--save=FILE`/`--restore=FILE`; `None` for the default.
     pub config_file: Option<Vec<u8>>,
+    /// `--without-nvme`: `--restore` leaves the document's NVMe part out
+    /// (the boot unit restores it later, once the network is up).
+    pub without_nvme: bool,
 }
 
 impl Options {

@@ -41,8 +41,10 @@ pub fn save_to(sys: &System, path: &Path, warn: &mut dyn FnMut(&str)) -> Outcome
     })
 }
 
-/// `--restore`: recreates the configuration of the document at `path`.
-pub fn restore_from(sys: &System, path: &Path) -> Outcome {
+/// `--restore`: recreates the configuration of the document at `path`,
+/// its NVMe part only `with_nvme` (at boot that part comes later, once the
+/// network and the nvmet modules are there).
+pub fn restore_from(sys: &System, path: &Path, with_nvme: bool) -> Outcome {
     let shown = path.display().to_string();
     let text = std::fs::read(path).map_err(|e| {
         let err = crate::error::strerror(&e);
@@ -51,12 +53,15 @@ pub fn restore_from(sys: &System, path: &Path) -> Outcome {
             format!("Error. Unable to read {shown}: {err}."),
         )
     })?;
-    let doc = Document::parse(&text).map_err(|e| {
+    let mut doc = Document::parse(&text).map_err(|e| {
         (
             -libc::EINVAL,
             format!("Error. {shown} is not a usable configuration: {e}."),
         )
     })?;
+    if !with_nvme {
+        doc.nvmet = None;
+    }
     let tree = crate::nvmet::Nvmet::new(&sys.roots);
     let plan = plan::plan(&doc, sys, &tree, order::probe(&sys.roots.dev)).map_err(|e| {
         (

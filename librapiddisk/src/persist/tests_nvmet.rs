@@ -238,3 +238,24 @@ fn a_missing_secret_file_or_a_different_port_is_refused() {
         "NVMe port 1 exists, but not as the document describes it"
     );
 }
+
+#[test]
+fn without_nvme_a_restore_leaves_the_nvme_part_for_later() {
+    let m = Machine::new();
+    m.configure();
+    let s = saved(&m);
+    save::write_secrets(&s.secrets).unwrap();
+    let file = m.keys().with_file_name("rapiddisk.json");
+    fs::write(&file, s.doc.to_text()).unwrap();
+    // as early at boot: the RAM disks are there, nvmet is not loaded yet
+    fs::remove_dir_all(m.tree.roots.sys.join("kernel/config/nvmet")).unwrap();
+    let restore = |with_nvme| super::action::restore_from(&m.sys(), &file, with_nvme);
+    let done = restore(false).unwrap();
+    assert!(
+        done.ends_with("0 step(s) done, 2 device(s) kept as they were."),
+        "{done}"
+    );
+    let (code, msg) = restore(true).unwrap_err();
+    assert_ne!(code, 0);
+    assert!(msg.contains("NVMe"), "{msg}");
+}

@@ -49,7 +49,7 @@ impl Server {
 
     pub(super) fn restore_configuration(&self, name: Option<&[u8]>) -> Result<Done> {
         let path = document_path(name);
-        done(&path, restore_from(&self.checked_system()?, &path))
+        done(&path, restore_from(&self.checked_system()?, &path, true))
     }
 }
 

@@ -1,7 +1,8 @@
 # Saving and restoring NVMe-oF exports: a tcp port on 127.0.0.1, rd0
 # exported to one host (with a DH-HMAC-CHAP secret where the kernel has
 # nvmet authentication) and a cache mapping to any host; save, tear down
-# as a reboot does (modules unloaded), restore: the same -N/-n listings,
+# as a reboot does (modules unloaded), restore as the boot units do (the
+# NVMe part left out first, then added): the same -N/-n listings,
 # the host connects again and reads what was written; restore twice is a
 # no-op.
 . "$RD_TOP/tests/vm/lib.sh"
@@ -64,9 +65,14 @@ losetup -d "$src"
 unload_all() { modprobe -r nvme-tcp nvmet-tcp nvmet && unload_rc && unload_rd; }
 check "unload the modules" unload_all
 check_eq "the loop device comes back" "$src" "$(losetup -f --show /tmp/pn-src.img)"
-check "reload the modules" load_all
-
-check_cli "restore" 0 "Restored $conf: 6 step(s) done, 0 device(s) kept as they were." -g --restore="$conf"
+# as the boot units do it: the block part early, before nvmet is loaded
+# (rapiddisk-restore.service), then everything once it is
+load_block() { load_rd && load_rc; }
+check "reload the block modules" load_block
+check_cli "restore --without-nvme" 0 "Restored $conf: 3 step(s) done, 0 device(s) kept as they were." -g --restore="$conf" --without-nvme
+check_eq "restore --without-nvme: nvmet is not loaded" "" "$(grep -w '^nvmet' /proc/modules)"
+check "load the nvme modules" modprobe -a nvmet nvmet-tcp nvme-tcp
+check_cli "restore" 0 "Restored $conf: 3 step(s) done, 3 device(s) kept as they were." -g --restore="$conf"
 check_eq "restore: stderr is clean" "" "$err"
 settle
 check_eq "restore: the same -N listing" "$ports_before" "$("$RAPIDDISK" -g -N)"

@@ -153,3 +153,24 @@ fn restore_names_the_failed_step_and_what_could_not_be_undone() {
     );
     assert_eq!(mgmt(&tree), b"rapiddisk attach 4 8388608\n");
 }
+
+#[test]
+fn without_nvme_goes_with_restore_and_takes_no_value() {
+    let tree = loaded();
+    for args in [
+        &["-g", "--save", "--without-nvme"][..],
+        &["-g", "-l", "--without-nvme"],
+    ] {
+        let (code, out, _) = run_args(&tree, args);
+        assert_eq!(
+            (code, out.as_str()),
+            (234, "Error. --without-nvme goes with --restore.\n"),
+            "{args:?}"
+        );
+    }
+    let (code, out, _) = run_args(&tree, &["-g", "--restore", "--without-nvme=yes"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (234, "Error. Option --without-nvme takes no value.\n")
+    );
+}
