@@ -49,6 +49,37 @@ impl Tree {
         self
     }
 
+    /// A system with `disks` (64 MiB each, in this order) and `maps`
+    /// (name, cache, source) over the tree, which gets a mgmt file.
+    pub fn system(&self, disks: &[&str], maps: &[(&str, &str, &str)]) -> crate::ops::System {
+        use crate::model::{CacheMapping, LockStatus, RamDisk};
+        let mgmt = self.roots.mgmt();
+        fs::create_dir_all(mgmt.parent().unwrap()).unwrap();
+        fs::write(&mgmt, b"").unwrap();
+        crate::ops::System {
+            roots: self.roots.clone(),
+            modules: crate::startup::Modules { writeback: true },
+            disks: disks
+                .iter()
+                .map(|n| RamDisk {
+                    name: n.into(),
+                    size: 64 << 20,
+                    usage: 0,
+                    lock: LockStatus::Unlocked,
+                })
+                .collect(),
+            mappings: maps
+                .iter()
+                .map(|(d, c, s)| CacheMapping {
+                    device: d.into(),
+                    cache: c.into(),
+                    source: s.into(),
+                    writeback: None,
+                })
+                .collect(),
+        }
+    }
+
     /// Runs `rapiddisk ARGS` on the tree as user `euid`: the exit code,
     /// stdout and stderr.
     pub fn run_cli(&self, euid: u32, args: &[&str]) -> (u8, Vec<u8>, Vec<u8>) {

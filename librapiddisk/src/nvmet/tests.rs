@@ -4,9 +4,7 @@
 use super::fake::{snapshot, FakeFs, FakeNet};
 use super::*;
 use crate::fixture::Tree;
-use crate::model::{CacheMapping, LockStatus, RamDisk};
 use crate::ops::{Done, System};
-use crate::startup::Modules;
 use std::fs;
 use std::net::IpAddr;
 use std::rc::Rc;
@@ -52,25 +50,7 @@ fn fixture_with(auth: bool, loaded: bool, hostname: io::Result<Vec<u8>>) -> Fixt
         Box::new(net),
         modules_dir,
     );
-    let sys = System {
-        roots: tree.roots.clone(),
-        modules: Modules { writeback: true },
-        disks: ["rd0", "rd1"]
-            .iter()
-            .map(|n| RamDisk {
-                name: n.into(),
-                size: 64 << 20,
-                usage: 0,
-                lock: LockStatus::Unlocked,
-            })
-            .collect(),
-        mappings: vec![CacheMapping {
-            device: "rc-wt_sdb".into(),
-            cache: "rd1".into(),
-            source: "sdb".into(),
-            writeback: None,
-        }],
-    };
+    let sys = tree.system(&["rd0", "rd1"], &[("rc-wt_sdb", "rd1", "sdb")]);
     Fixture {
         _tree: tree,
         nvmet,

@@ -1,37 +1,7 @@
 use super::ramdisk::attach_index;
 use super::*;
 use crate::fixture::Tree;
-use crate::model::{CacheMode, LockStatus};
-
-/// A system with `disks` (64 MiB each, in this order) and `maps` (name,
-/// cache, source) over the fixture tree, which gets a mgmt file.
-fn system(tree: &Tree, disks: &[&str], maps: &[(&str, &str, &str)]) -> System {
-    let mgmt = tree.roots.mgmt();
-    std::fs::create_dir_all(mgmt.parent().unwrap()).unwrap();
-    std::fs::write(&mgmt, b"").unwrap();
-    System {
-        roots: tree.roots.clone(),
-        modules: Modules { writeback: true },
-        disks: disks
-            .iter()
-            .map(|n| RamDisk {
-                name: n.into(),
-                size: 64 << 20,
-                usage: 0,
-                lock: LockStatus::Unlocked,
-            })
-            .collect(),
-        mappings: maps
-            .iter()
-            .map(|(d, c, s)| CacheMapping {
-                device: d.into(),
-                cache: c.into(),
-                source: s.into(),
-                writeback: None,
-            })
-            .collect(),
-    }
-}
+use crate::model::CacheMode;
 
 fn mgmt_text(tree: &Tree) -> String {
     String::from_utf8(std::fs::read(tree.roots.mgmt()).unwrap()).unwrap()
@@ -66,7 +36,7 @@ fn attach_index_follows_upstream_examples() {
 #[test]
 fn attach_writes_the_command_and_reports_the_name() {
     let tree = Tree::new();
-    let sys = system(&tree, &["rd0", "rd2"], &[]);
+    let sys = tree.system(&["rd0", "rd2"], &[]);
     let done = sys.attach(b"1GB").unwrap();
     assert_eq!(done.device, b"rd1");
     assert_eq!(done.message, b"Attached device rd1 of size 953 Mbytes.");
@@ -76,7 +46,7 @@ fn attach_writes_the_command_and_reports_the_name() {
 #[test]
 fn attach_size_errors() {
     let tree = Tree::new();
-    let sys = system(&tree, &[], &[]);
+    let sys = tree.system(&[], &[]);
     let invalid = (
         234,
         "Error. Invalid argument(s) or values entered.".to_string(),
@@ -98,13 +68,12 @@ fn attach_size_errors() {
 #[test]
 fn detach_checks_in_order() {
     let tree = Tree::new().file("etc/mtab", b"/dev/rd2 /mnt ext4 rw 0 0\n");
-    let none = system(&tree, &[], &[]);
+    let none = tree.system(&[], &[]);
     assert_eq!(
         failure(none.detach(b"rd0")),
         (234, "Unable to locate any RapidDisk devices.".into())
     );
-    let sys = system(
-        &tree,
+    let sys = tree.system(
         &["rd0", "rd1", "rd2", "rd3"],
         &[("rc-wt_sdb", "rd1", "sdb")],
     );
@@ -135,7 +104,7 @@ fn detach_checks_in_order() {
 fn detach_without_mtab_names_it() {
     let tree = Tree::new();
     std::fs::remove_file(&tree.roots.mtab).unwrap();
-    let sys = system(&tree, &["rd0"], &[]);
+    let sys = tree.system(&["rd0"], &[]);
     let want = format!(
         "mem_device_detach: fopen: {}: No such file or directory",
         tree.roots.mtab.display()
@@ -146,9 +115,9 @@ fn detach_without_mtab_names_it() {
 #[test]
 fn resize_checks_in_order() {
     let tree = Tree::new().file("dev/rd0", b"");
-    let none = system(&tree, &[], &[]);
+    let none = tree.system(&[], &[]);
     assert_eq!(failure(none.resize(b"rd0", b"128")).0, 234);
-    let sys = system(&tree, &["rd0", "rd1"], &[]);
+    let sys = tree.system(&["rd0", "rd1"], &[]);
     assert_eq!(
         failure(sys.resize(b"rd0", b"")),
         (
@@ -185,8 +154,7 @@ fn flush_checks_in_order() {
     let tree = Tree::new()
         .file("etc/mtab", b"/dev/rd2 /mnt ext4 rw 0 0\n")
         .file("dev/rd3", b"");
-    let sys = system(
-        &tree,
+    let sys = tree.system(
         &["rd1", "rd2", "rd3", "rd4"],
         &[("rc-wa_sdc1", "rd1", "sdc1")],
     );
@@ -219,7 +187,7 @@ fn flush_checks_in_order() {
 #[test]
 fn lock_checks_in_order() {
     let tree = Tree::new().file("dev/rd0", b"");
-    let sys = system(&tree, &["rd0", "rd1"], &[]);
+    let sys = tree.system(&["rd0", "rd1"], &[]);
     assert_eq!(failure(sys.set_locked(b"", true)).0, 234);
     assert_eq!(
         failure(sys.set_locked(b"rd7", false)),
@@ -248,7 +216,7 @@ fn map_checks_in_order() {
         b"/dev/rd2 /mnt ext4 rw 0 0\n/dev/sdm1 /m ext4 rw 0 0\n",
     );
     let maps = [("rc-wt_sdb", "rd0", "sdb")];
-    let mut sys = system(&tree, &["rd0", "rd1", "rd2"], &maps);
+    let mut sys = tree.system(&["rd0", "rd1", "rd2"], &maps);
     let busy = "Error. At least one of your cache/source devices is currently mapped to rc-wt_sdb.";
     let cases: &[(&str, &str, u8, &str)] = &[
         ("", "/dev/sdz", 234, "Error. Invalid argument(s) or values entered."),
@@ -282,7 +250,7 @@ fn map_checks_in_order() {
 fn map_without_mtab_uses_upstream_argument_order() {
     let tree = Tree::new();
     std::fs::remove_file(&tree.roots.mtab).unwrap();
-    let sys = system(&tree, &["rd0"], &[]);
+    let sys = tree.system(&["rd0"], &[]);
     let want = format!(
         "cache_device_map: fopen: {}, No such file or directory",
         tree.roots.mtab.display()
@@ -300,7 +268,7 @@ fn unmap_checks_in_order() {
         ("rc-wa_sdc", "rd1", "sdc"),
         ("rc-wt_rapiddisk_missing", "rd2", "sdd"),
     ];
-    let sys = system(&tree, &["rd1", "rd2"], &maps);
+    let sys = tree.system(&["rd1", "rd2"], &maps);
     assert_eq!(
         failure(sys.unmap(b"rc-wt_sdz")),
         (254, "Error. Cache target rc-wt_sdz does not exist.".into())
@@ -322,11 +290,7 @@ fn unmap_checks_in_order() {
 #[test]
 fn unmap_of_writeback_that_cannot_flush_returns_one() {
     let tree = Tree::new();
-    let sys = system(
-        &tree,
-        &["rd1"],
-        &[("rc-wb_rapiddisk_missing", "rd1", "sdd")],
-    );
+    let sys = tree.system(&["rd1"], &[("rc-wb_rapiddisk_missing", "rd1", "sdd")]);
     assert_eq!(
         failure(sys.unmap(b"rc-wb_rapiddisk_missing")),
         (
@@ -339,7 +303,7 @@ fn unmap_of_writeback_that_cannot_flush_returns_one() {
 #[test]
 fn stats_checks_and_exit_codes_per_format() {
     let tree = Tree::new();
-    let none = system(&tree, &["rd0"], &[]);
+    let none = tree.system(&["rd0"], &[]);
     assert_eq!(failure(none.stats(b"", false)).0, 234);
     assert_eq!(
         failure(none.stats(b"rc-wt_x", false)),
@@ -349,7 +313,7 @@ fn stats_checks_and_exit_codes_per_format() {
         ("rc-wt_rapiddisk_missing", "rd0", "sdb"),
         ("rc-wb_rapiddisk_missing", "rd1", "sdc"),
     ];
-    let sys = system(&tree, &["rd0", "rd1"], &maps);
+    let sys = tree.system(&["rd0", "rd1"], &maps);
     let text = failure(sys.stats(b"rc-wt_sdz", false));
     assert_eq!(
         text,
